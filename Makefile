@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make demo` (set up + run on generated data)
+# and `make test` (the test suite). Nothing here downloads at run time except
+# Debian and PyPI packages during setup.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CORES ?= 2
+DEMO := resources/demo
+DEBIAN_PACKAGES := rna-star samtools
+
+.PHONY: demo test setup system-deps python-deps demo-data lint format clean
+
+demo: setup demo-data
+	$(VENV)/bin/snakemake --cores $(CORES)
+
+test: setup
+	$(VENV)/bin/pytest -q tests
+
+setup: system-deps python-deps
+
+system-deps:
+	@if command -v STAR >/dev/null && command -v samtools >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	else \
+		echo "STAR and samtools are missing. Install them (Debian: sudo apt-get install $(DEBIAN_PACKAGES))"; \
+		echo "or let Snakemake make conda environments: snakemake --cores $(CORES) --sdm conda"; \
+		exit 1; \
+	fi
+
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo-data: $(DEMO)/genome.fa
+
+$(DEMO)/genome.fa: scripts/simulate.py scripts/sequtil.py | python-deps
+	$(PY) scripts/simulate.py --outdir $(DEMO)
+
+lint: setup demo-data
+	$(VENV)/bin/snakefmt --check Snakefile workflow/rules
+	$(VENV)/bin/ruff check scripts tests benchmarks
+	$(VENV)/bin/ruff format --check scripts tests benchmarks
+	$(VENV)/bin/snakemake --lint
+
+format: setup
+	$(VENV)/bin/snakefmt Snakefile workflow/rules
+	$(VENV)/bin/ruff format scripts tests benchmarks
+
+clean:
+	rm -rf results .snakemake

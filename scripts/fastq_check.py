@@ -1,0 +1,120 @@
+"""FASTQ pair check run before alignment.
+
+The first records are parsed strictly (header, sequence, '+', quality of the
+same length, Unix line ends, matching mate names); the rest of each file is
+decompressed in blocks and its lines counted, which also proves the gzip
+stream is complete. Mates must hold the same number of records.
+"""
+
+import gzip
+import logging
+import zlib
+
+from samplesheet import InputError
+
+STRICT_RECORDS = 10000
+BLOCK = 1 << 20
+
+
+def open_fastq(path: str):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def _mate_name(header: bytes) -> bytes:
+    name = header[1:].split(maxsplit=1)[0] if len(header) > 1 else b""
+    return name[:-2] if name.endswith((b"/1", b"/2")) else name
+
+
+def _read_strict(fh, path: str, limit: int) -> tuple[list, int, int]:
+    """Parse up to `limit` records; return (names, records, total bases)."""
+    names, bases = [], 0
+    while len(names) < limit:
+        lines = [fh.readline() for _ in range(4)]
+        if not lines[0]:
+            break
+        record = len(names) + 1
+        if any(line.endswith(b"\r\n") for line in lines):
+            raise InputError(f"{path}: Windows (CRLF) line endings in record {record}; convert with dos2unix")
+        if not lines[3]:
+            raise InputError(f"{path}: record {record} is incomplete (file ends mid-record)")
+        header, seq, plus, qual = (line.rstrip(b"\n") for line in lines)
+        if not header.startswith(b"@") or not plus.startswith(b"+"):
+            raise InputError(f"{path}: record {record} is not FASTQ (expected '@' header and '+' line)")
+        if not seq or len(seq) != len(qual):
+            raise InputError(
+                f"{path}: record {record} has sequence length {len(seq)} but quality length {len(qual)}"
+            )
+        names.append(_mate_name(header))
+        bases += len(seq)
+    return names, len(names), bases
+
+
+def _count_remaining_lines(fh, path: str) -> int:
+    lines = 0
+    while True:
+        block = fh.read(BLOCK)
+        if not block:
+            return lines
+        lines += block.count(b"\n")
+
+
+def scan_fastq(path: str) -> dict:
+    """Check one FASTQ file; return names of the first records and totals."""
+    try:
+        with open_fastq(path) as fh:
+            names, strict, bases = _read_strict(fh, path, STRICT_RECORDS)
+            rest = _count_remaining_lines(fh, path)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise InputError(f"{path}: truncated or corrupt gzip file ({err})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err})") from None
+    if strict == 0:
+        raise InputError(f"{path}: no reads (empty FASTQ)")
+    if rest % 4:
+        raise InputError(
+            f"{path}: {rest % 4} trailing line(s) after the last complete record (truncated file?)"
+        )
+    return {"names": names, "records": strict + rest // 4, "mean_length": bases / strict}
+
+
+def check_pair(fq1: str, fq2: str) -> dict:
+    """Both mates valid with matching names and equal record counts."""
+    one, two = scan_fastq(fq1), scan_fastq(fq2)
+    for index, (a, b) in enumerate(zip(one["names"], two["names"]), start=1):
+        if a != b:
+            raise InputError(
+                f"{fq1} / {fq2}: mate names differ at record {index} "
+                f"('{a.decode(errors='replace')}' vs '{b.decode(errors='replace')}')"
+            )
+    if one["records"] != two["records"]:
+        raise InputError(
+            f"{fq1} has {one['records']} records but {fq2} has {two['records']}: mates must pair up"
+        )
+    return {
+        "records": one["records"],
+        "mean_length1": round(one["mean_length"], 1),
+        "mean_length2": round(two["mean_length"], 1),
+    }
+
+
+def main(snakemake) -> None:
+    from rulelog import atomic_write
+
+    fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
+    logging.info("checking %s and %s", fq1, fq2)
+    result = check_pair(fq1, fq2)
+    logging.info("ok: %d read pairs", result["records"])
+    with atomic_write(snakemake.output[0]) as out:
+        out.write("sample\tfq1\tfq2\tread_pairs\tmean_length1\tmean_length2\n")
+        out.write(
+            f"{snakemake.wildcards.sample}\t{fq1}\t{fq2}\t{result['records']}\t"
+            f"{result['mean_length1']}\t{result['mean_length2']}\n"
+        )
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from rulelog import run_rule
+
+    run_rule(main, snakemake)  # noqa: F821

@@ -1,0 +1,52 @@
+"""Shared plumbing for the thin Snakemake entry points in scripts/.
+
+`run_rule(main)` sends the script's stderr and logging to the rule's log and
+turns an InputError into one clear line on the console and in the log, with
+no traceback, so a lab user sees which input is wrong.
+"""
+
+import logging
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+
+from samplesheet import InputError
+
+
+def run_rule(main, snakemake) -> None:
+    console = sys.stderr
+    log_path = snakemake.log[0] if snakemake.log else None
+    log_fh = open(log_path, "w") if log_path else console
+    sys.stderr = log_fh
+    logging.basicConfig(
+        stream=log_fh, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
+    )
+    try:
+        main(snakemake)
+    except InputError as err:
+        message = f"ERROR: {err}"
+        print(message, file=log_fh, flush=True)
+        if log_fh is not console:
+            print(message, file=console, flush=True)
+        sys.exit(1)
+    finally:
+        sys.stderr = console
+        if log_fh is not console:
+            log_fh.close()
+
+
+@contextmanager
+def atomic_write(path: str, mode: str = "w"):
+    """Write to a temporary file beside `path`, renamed into place only on success."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp.", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(fd, mode) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

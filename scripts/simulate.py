@@ -1,0 +1,506 @@
+"""Deterministic synthetic RNA-seq data for demos and tests.
+
+Builds a small genome of named genes (exon/intron structure, GT..AG introns, a
+stop-free CDS annotated in the GTF), then paired-end reads drawn from wild-type
+and fusion transcripts at chosen coverages, and a truth table of every
+simulated fusion with its exact breakpoints and read counts.
+
+Exon boundaries named in `exon_start_aa` are put on codon boundaries at the
+given protein position, so the usual fusion exons are in frame and sit before
+the kinase domain, as in the real genes. Other boundaries fall where they fall.
+
+    python scripts/simulate.py --outdir resources/demo
+"""
+
+import argparse
+import csv
+import gzip
+import io
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sequtil import CODON_TABLE, STOP_CODONS, revcomp
+
+READ_LENGTH = 100
+FRAGMENT_MEAN = 260
+FRAGMENT_SD = 40
+FRAGMENT_MIN = 150
+ERROR_RATE = 0.002
+UTR5 = 60
+UTR3 = 150
+FLANK = 1000
+SPACER = 2000
+TRUTH_ANCHOR = 12  # bases a read must have on each side to count as a junction read
+
+
+@dataclass(frozen=True)
+class GeneSpec:
+    name: str
+    gene_id: str
+    transcript_id: str
+    strand: str
+    n_exons: int
+    protein_length: int
+    exon_start_aa: dict = field(default_factory=dict)
+    residues: dict = field(default_factory=dict)  # protein position -> amino acid
+    coverage: float = 60.0  # fold coverage of the wild-type transcript
+
+
+# Real exon counts, strands, canonical transcript IDs and protein lengths where
+# known; the anchors approximate real exon positions (see module docstring).
+GENES = [
+    GeneSpec(
+        "NTRK1",
+        "ENSG00000198400",
+        "ENST00000392302",
+        "+",
+        17,
+        796,
+        {11: 470, 12: 500},
+        {595: "G", 667: "G"},
+        10.0,
+    ),
+    GeneSpec("LMNA", "ENSG00000160789", "ENST00000368300", "+", 12, 664, {3: 120}),
+    GeneSpec("KHDRBS1", "ENSG00000121774", "ENST00000327300", "+", 9, 443, {9: 390}),
+    GeneSpec("CTBS", "ENSG00000117151", "ENSTSIM00000001", "+", 7, 385, {7: 330}),
+    GeneSpec("GNG5", "ENSG00000174021", "ENSTSIM00000002", "+", 3, 68, {2: 20}),
+    GeneSpec(
+        "ALK",
+        "ENSG00000171094",
+        "ENST00000389048",
+        "-",
+        29,
+        1620,
+        {20: 1058},
+        {1196: "L", 1202: "G", 1269: "G"},
+        10.0,
+    ),
+    GeneSpec("EML4", "ENSG00000143924", "ENST00000318522", "+", 23, 981, {7: 222, 14: 496}),
+    GeneSpec(
+        "ROS1", "ENSG00000047936", "ENST00000368508", "-", 43, 2347, {34: 1853}, {2032: "G", 2033: "D"}, 10.0
+    ),
+    GeneSpec("YWHAE", "ENSG00000108953", "ENSTSIM00000003", "-", 6, 255, {6: 200}),
+    GeneSpec("HMBOX1", "ENSG00000147421", "ENSTSIM00000004", "+", 11, 420, {7: 260}),
+    GeneSpec("RET", "ENSG00000165731", "ENST00000355710", "+", 20, 1114, {12: 713}, {810: "G"}, 10.0),
+    GeneSpec("CCDC6", "ENSG00000108091", "ENSTSIM00000005", "-", 9, 474, {2: 101}),
+    GeneSpec("ETV6", "ENSG00000139083", "ENST00000396373", "+", 8, 452, {6: 336}),
+    GeneSpec("NTRK3", "ENSG00000140538", "ENST00000394480", "-", 19, 839, {15: 510}, {623: "G"}, 10.0),
+    GeneSpec("EWSR1", "ENSG00000182944", "ENSTSIM00000006", "+", 17, 656, {8: 265}),
+    GeneSpec("FLI1", "ENSG00000151702", "ENSTSIM00000007", "+", 9, 452, {6: 220}),
+    GeneSpec("NF2", "ENSG00000186575", "ENSTSIM00000008", "+", 16, 595, {}, {161: "G"}),
+    GeneSpec("GAPDH", "ENSG00000111640", "ENSTSIM00000009", "+", 9, 335, {}, {}, 150.0),
+    GeneSpec("ACTB", "ENSG00000075624", "ENSTSIM00000010", "-", 6, 375, {}, {}, 150.0),
+]
+
+# Gene order on each contig. Fusion partners never sit next to each other on
+# the same strand, so only CTBS-GNG5 looks like a read-through.
+CONTIGS = {
+    "chr1": ["NTRK1", "LMNA", "KHDRBS1", "CTBS", "GNG5"],
+    "chr2": ["ALK", "EML4"],
+    "chr6": ["ROS1"],
+    "chr7": ["ACTB"],
+    "chr8": ["HMBOX1"],
+    "chr10": ["RET", "CCDC6"],
+    "chr12": ["ETV6", "GAPDH"],
+    "chr15": ["NTRK3"],
+    "chr17": ["YWHAE"],
+    "chr22": ["EWSR1", "NF2"],
+    "chr11": ["FLI1"],
+}
+
+
+@dataclass(frozen=True)
+class FusionSpec:
+    gene5: str
+    exon5: int  # last exon of the 5' partner kept
+    gene3: str
+    exon3: int  # first exon of the 3' partner kept
+    fraction: float = 0.3  # share of the 5' partner's transcripts that are fused
+    coverage: float | None = None  # absolute fusion coverage; overrides fraction
+    mutations: dict = field(default_factory=dict)  # 3' protein position -> (aa, share)
+
+    @property
+    def name(self) -> str:
+        return f"{self.gene5}::{self.gene3}"
+
+
+@dataclass
+class SampleSpec:
+    sample: str
+    patient: str
+    timepoint: int
+    fusions: list = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)  # gene -> wild-type coverage
+
+
+DEMO_DESIGN = [
+    SampleSpec(
+        "S1", "P1", 1, [FusionSpec("KHDRBS1", 8, "NTRK1", 12, 0.4), FusionSpec("EWSR1", 7, "FLI1", 6, 0.3)]
+    ),
+    SampleSpec(
+        "S2",
+        "P2",
+        1,
+        [
+            FusionSpec("LMNA", 2, "NTRK1", 11, 0.35),
+            FusionSpec("ETV6", 5, "NTRK3", 15, 0.4),
+            FusionSpec("CTBS", 6, "GNG5", 2, 0.3),
+        ],
+    ),
+    SampleSpec(
+        "S3",
+        "P3",
+        1,
+        [
+            FusionSpec("EML4", 13, "ALK", 20, 0.4),
+            FusionSpec("ALK", 19, "EML4", 14, coverage=12.0),
+            FusionSpec("YWHAE", 5, "ROS1", 34, 0.4),
+            FusionSpec("CCDC6", 1, "RET", 12, coverage=7.0),
+        ],
+    ),
+    SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}),
+    SampleSpec(
+        "S5",
+        "P4",
+        2,
+        [FusionSpec("HMBOX1", 6, "ALK", 20, 0.31, mutations={1202: ("R", 0.5)})],
+        {"HMBOX1": 500.0},
+    ),
+    SampleSpec("S6", "P6", 1, []),
+]
+
+
+@dataclass
+class Gene:
+    spec: GeneSpec
+    chrom: str
+    exons: list  # (start, end) 1-based inclusive genomic, in transcript order
+    mrna: str
+    cds_start: int  # 0-based offset of the A of ATG in the mRNA
+    cds_end: int  # 0-based offset one past the stop codon
+
+    @property
+    def exon_lengths(self) -> list:
+        return [e - s + 1 for s, e in self.exons]
+
+
+def _partition(total: int, n: int, anchors: dict, rng: random.Random, min_len: int = 40) -> list:
+    """Exon lengths summing to `total`; `anchors` maps exon number -> mRNA start offset."""
+    fixed = {1: 0, **anchors}
+    points = sorted(fixed.items())
+    starts = {}
+    for (ex_a, off_a), (ex_b, off_b) in zip(points, points[1:] + [(n + 1, total)]):
+        span = off_b - off_a
+        count = ex_b - ex_a
+        step = span / count
+        if step < min_len:
+            raise ValueError(f"exons {ex_a}-{ex_b - 1} cannot fit in {span} nt")
+        for k in range(count):
+            jitter = rng.uniform(-0.25, 0.25) * step if k else 0.0
+            starts[ex_a + k] = int(round(off_a + k * step + jitter))
+    ordered = [starts[i] for i in range(1, n + 1)] + [total]
+    return [b - a for a, b in zip(ordered, ordered[1:])]
+
+
+def _random_seq(rng: random.Random, n: int) -> str:
+    return "".join(rng.choices("ACGT", k=n))
+
+
+def _codon_for(aa: str, rng: random.Random) -> str:
+    return rng.choice(sorted(c for c, a in CODON_TABLE.items() if a == aa))
+
+
+def build_mrna(spec: GeneSpec, rng: random.Random) -> tuple[str, int, int]:
+    sense = sorted(c for c in CODON_TABLE if c not in STOP_CODONS)
+    codons = ["ATG"] + [rng.choice(sense) for _ in range(spec.protein_length - 1)] + ["TGA"]
+    for pos, aa in spec.residues.items():
+        codons[pos - 1] = _codon_for(aa, rng)
+    cds = "".join(codons)
+    mrna = _random_seq(rng, UTR5) + cds + _random_seq(rng, UTR3)
+    return mrna, UTR5, UTR5 + len(cds)
+
+
+def build_genome(seed: int = 1) -> tuple[dict, dict]:
+    """Return ({contig: sequence}, {gene name: Gene})."""
+    rng = random.Random(seed)
+    specs = {g.name: g for g in GENES}
+    contigs, genes = {}, {}
+    for chrom, names in CONTIGS.items():
+        parts = [_random_seq(rng, FLANK)]
+        pos = FLANK
+        for idx, name in enumerate(names):
+            spec = specs[name]
+            mrna, cds_start, cds_end = build_mrna(spec, rng)
+            anchors = {ex: UTR5 + 3 * (aa - 1) for ex, aa in spec.exon_start_aa.items()}
+            lengths = _partition(len(mrna), spec.n_exons, anchors, rng)
+            locus, exon_offsets, offset = [], [], 0
+            for i, length in enumerate(lengths):
+                exon_offsets.append((len("".join(locus)), length))
+                locus.append(mrna[offset : offset + length])
+                offset += length
+                if i < len(lengths) - 1:
+                    locus.append("GT" + _random_seq(rng, rng.randint(150, 500)) + "AG")
+            locus_seq = "".join(locus)
+            total = len(locus_seq)
+            exons = []
+            for start, length in exon_offsets:
+                if spec.strand == "+":
+                    exons.append((pos + start + 1, pos + start + length))
+                else:
+                    exons.append((pos + total - start - length + 1, pos + total - start))
+            parts.append(locus_seq if spec.strand == "+" else revcomp(locus_seq))
+            pos += total
+            genes[name] = Gene(spec, chrom, exons, mrna, cds_start, cds_end)
+            gap = SPACER if idx < len(names) - 1 else FLANK
+            parts.append(_random_seq(rng, gap))
+            pos += gap
+        contigs[chrom] = "".join(parts)
+    return contigs, genes
+
+
+def gtf_rows(genes: dict) -> list:
+    """GTF lines (Ensembl style: CDS without the stop codon, phase per CDS row)."""
+    rows = []
+    for gene in genes.values():
+        spec = gene.spec
+        attrs_gene = f'gene_id "{spec.gene_id}"; gene_name "{spec.name}"; gene_biotype "protein_coding";'
+        attrs_tx = (
+            f'{attrs_gene[:-1]} transcript_id "{spec.transcript_id}"; '
+            f'transcript_name "{spec.name}-201"; tag "Ensembl_canonical";'
+        )
+        lo = min(s for s, _ in gene.exons)
+        hi = max(e for _, e in gene.exons)
+
+        def row(feature, start, end, attrs, phase=".", gene=gene):
+            fields = [gene.chrom, "simulated", feature, start, end, ".", gene.spec.strand, phase, attrs]
+            rows.append("\t".join(map(str, fields)))
+
+        row("gene", lo, hi, attrs_gene)
+        row("transcript", lo, hi, attrs_tx)
+        cds_lo, cds_hi = gene.cds_start, gene.cds_end - 3  # CDS excludes the stop codon
+        offset = 0
+        for number, (start, end) in enumerate(gene.exons, 1):
+            exon_attrs = f'{attrs_tx} exon_number "{number}";'
+            row("exon", start, end, exon_attrs)
+            length = end - start + 1
+            a, b = max(offset, cds_lo), min(offset + length, cds_hi)
+            if a < b:
+                genomic = _mrna_span_to_genomic(gene, number - 1, a - offset, b - offset)
+                phase = (3 - (a - cds_lo) % 3) % 3
+                row("CDS", *genomic, exon_attrs, str(phase))
+            offset += length
+    return rows
+
+
+def _mrna_span_to_genomic(gene: Gene, exon_index: int, a: int, b: int) -> tuple[int, int]:
+    start, end = gene.exons[exon_index]
+    if gene.spec.strand == "+":
+        return start + a, start + b - 1
+    return end - b + 1, end - a
+
+
+def exon_boundary(gene: Gene, exon: int, side: str) -> int:
+    """Genomic position of the last ('end') or first ('start') transcribed base of an exon."""
+    start, end = gene.exons[exon - 1]
+    if (side == "end") == (gene.spec.strand == "+"):
+        return end
+    return start
+
+
+def fusion_transcript(genes: dict, spec: FusionSpec, rng: random.Random) -> tuple[str, int]:
+    g5, g3 = genes[spec.gene5], genes[spec.gene3]
+    n5 = sum(g5.exon_lengths[: spec.exon5])
+    n3 = sum(g3.exon_lengths[: spec.exon3 - 1])
+    return g5.mrna[:n5] + g3.mrna[n3:], n5
+
+
+def _mutated(
+    mrna: str, gene: Gene, offset3: int, junction: int, pos: int, aa: str, rng: random.Random
+) -> str:
+    """Change codon `pos` of the 3' partner inside a fusion transcript to encode `aa`."""
+    at = gene.cds_start + 3 * (pos - 1) - offset3 + junction
+    return mrna[:at] + _codon_for(aa, rng) + mrna[at + 3 :]
+
+
+def _with_errors(read: str, rng: random.Random) -> str:
+    if not ERROR_RATE:
+        return read
+    out = list(read)
+    for i in range(len(out)):
+        if rng.random() < ERROR_RATE:
+            out[i] = rng.choice([b for b in "ACGT" if b != out[i]])
+    return "".join(out)
+
+
+def draw_fragments(seq: str, coverage: float, rng: random.Random):
+    """Yield (start, end) fragment intervals covering `seq` to about `coverage`x."""
+    n = int(round(coverage * len(seq) / FRAGMENT_MEAN))
+    for _ in range(n):
+        length = max(FRAGMENT_MIN, int(rng.gauss(FRAGMENT_MEAN, FRAGMENT_SD)))
+        length = min(length, len(seq))
+        if length < READ_LENGTH:
+            continue
+        start = rng.randint(0, len(seq) - length)
+        yield start, start + length
+
+
+def classify_fragment(start: int, end: int, junction: int, anchor: int = TRUTH_ANCHOR) -> str:
+    """'junction', 'spanning' or 'other' for a fragment relative to a junction offset."""
+    r1 = (start, start + READ_LENGTH)
+    r2 = (end - READ_LENGTH, end)
+    for a, b in (r1, r2):
+        if a + anchor <= junction <= b - anchor:
+            return "junction"
+    if r1[1] <= junction <= r2[0]:
+        return "spanning"
+    return "other"
+
+
+def _emit_pairs(seq, coverage, label, rng, out1, out2, counter, junction=None):
+    counts = {"junction": 0, "spanning": 0, "other": 0}
+    for start, end in draw_fragments(seq, coverage, rng):
+        frag = seq[start:end]
+        r1, r2 = frag[:READ_LENGTH], revcomp(frag[-READ_LENGTH:])
+        if rng.random() < 0.5:  # unstranded library: either mate may come first
+            r1, r2 = r2, r1
+        counter[0] += 1
+        name = f"{label}_{counter[0]}"
+        qual = "I" * READ_LENGTH
+        out1.write(f"@{name}\n{_with_errors(r1, rng)}\n+\n{qual}\n")
+        out2.write(f"@{name}\n{_with_errors(r2, rng)}\n+\n{qual}\n")
+        if junction is not None:
+            counts[classify_fragment(start, end, junction)] += 1
+    return counts
+
+
+def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int) -> list:
+    """Write one sample's gzipped FASTQ pair; return its truth rows."""
+    rng = random.Random(f"{seed}:{sample.sample}")
+    fused5 = {}
+    for f in sample.fusions:
+        fused5[f.gene5] = fused5.get(f.gene5, 0.0) + (f.fraction if f.coverage is None else 0.0)
+    truth = []
+    fq1, fq2 = (reads_dir / f"{sample.sample}_R{i}.fastq.gz" for i in (1, 2))
+    counter = [0]
+    with gzip.GzipFile(fq1, "wb", mtime=0) as raw1, gzip.GzipFile(fq2, "wb", mtime=0) as raw2:
+        out1, out2 = io.TextIOWrapper(raw1), io.TextIOWrapper(raw2)
+        for name, gene in genes.items():
+            cov = sample.coverage.get(name, gene.spec.coverage)
+            _emit_pairs(gene.mrna, cov * (1 - fused5.get(name, 0.0)), f"W_{name}", rng, out1, out2, counter)
+        for f in sample.fusions:
+            g5, g3 = genes[f.gene5], genes[f.gene3]
+            cov5 = sample.coverage.get(f.gene5, g5.spec.coverage)
+            cov = f.coverage if f.coverage is not None else f.fraction * cov5
+            seq, junction = fusion_transcript(genes, f, rng)
+            offset3 = sum(g3.exon_lengths[: f.exon3 - 1])
+            label = f"F_{f.gene5}--{f.gene3}"
+            counts = {"junction": 0, "spanning": 0, "other": 0}
+            share_left = 1.0
+            for pos, (aa, share) in f.mutations.items():
+                mutant = _mutated(seq, g3, offset3, junction, pos, aa, rng)
+                part = _emit_pairs(
+                    mutant, cov * share, f"{label}_{aa}{pos}", rng, out1, out2, counter, junction
+                )
+                share_left -= share
+                counts = {k: counts[k] + part[k] for k in counts}
+            part = _emit_pairs(seq, cov * share_left, label, rng, out1, out2, counter, junction)
+            counts = {k: counts[k] + part[k] for k in counts}
+            truth.append(
+                {
+                    "sample": sample.sample,
+                    "patient": sample.patient,
+                    "timepoint": sample.timepoint,
+                    "fusion": f.name,
+                    "gene5": f.gene5,
+                    "gene3": f.gene3,
+                    "transcript5": g5.spec.transcript_id,
+                    "transcript3": g3.spec.transcript_id,
+                    "exon5": f.exon5,
+                    "exon3": f.exon3,
+                    "breakpoint5": f"{g5.chrom}:{exon_boundary(g5, f.exon5, 'end')}:{g5.spec.strand}",
+                    "breakpoint3": f"{g3.chrom}:{exon_boundary(g3, f.exon3, 'start')}:{g3.spec.strand}",
+                    "fraction5": round(cov / cov5, 4),
+                    "sim_junction_fragments": counts["junction"],
+                    "sim_spanning_fragments": counts["spanning"],
+                    "mutations": ",".join(
+                        f"{g3.spec.name}:{pos}{aa}:{share}" for pos, (aa, share) in f.mutations.items()
+                    )
+                    or ".",
+                }
+            )
+        out1.flush()
+        out2.flush()
+        out1.detach()
+        out2.detach()
+    return truth
+
+
+def write_fasta(contigs: dict, path: Path, width: int = 60) -> None:
+    with open(path, "w") as fh:
+        for name, seq in contigs.items():
+            fh.write(f">{name}\n")
+            for i in range(0, len(seq), width):
+                fh.write(seq[i : i + width] + "\n")
+
+
+def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: int = 1) -> dict:
+    """Write genome.fa, genes.gtf, reads/, truth.tsv and samples.tsv under `outdir`.
+
+    Paths in samples.tsv are `outdir`-prefixed as given, so a relative `outdir`
+    gives paths relative to the directory the workflow runs in.
+    """
+    design = DEMO_DESIGN if design is None else design
+    out = Path(outdir)
+    reads = out / "reads"
+    reads.mkdir(parents=True, exist_ok=True)
+    contigs, genes = build_genome(seed)
+    write_fasta(contigs, out / "genome.fa")
+    (out / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
+    truth = []
+    for sample in design:
+        truth += simulate_sample(sample, genes, reads, seed)
+    fields = [
+        "sample",
+        "patient",
+        "timepoint",
+        "fusion",
+        "gene5",
+        "gene3",
+        "transcript5",
+        "transcript3",
+        "exon5",
+        "exon3",
+        "breakpoint5",
+        "breakpoint3",
+        "fraction5",
+        "sim_junction_fragments",
+        "sim_spanning_fragments",
+        "mutations",
+    ]
+    with open(out / "truth.tsv", "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fields, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(truth)
+    with open(out / "samples.tsv", "w") as fh:
+        fh.write("sample\tpatient\ttimepoint\tfq1\tfq2\n")
+        for s in design:
+            fh.write(
+                f"{s.sample}\t{s.patient}\t{s.timepoint}\t"
+                f"{reads / (s.sample + '_R1.fastq.gz')}\t{reads / (s.sample + '_R2.fastq.gz')}\n"
+            )
+    return {"genes": genes, "truth": truth}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outdir", default="resources/demo")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    result = write_dataset(args.outdir, seed=args.seed)
+    print(f"wrote {len(DEMO_DESIGN)} samples, {len(result['truth'])} fusions to {args.outdir}")
+
+
+if __name__ == "__main__":
+    main()

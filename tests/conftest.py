@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+WORKFLOW_TIMEOUT = 900
+
+
+def run_workflow(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> subprocess.CompletedProcess:
+    """Run the real workflow in `workdir` with its config.yaml; never hangs past `timeout`."""
+    command = [
+        SNAKEMAKE,
+        "--snakefile", str(ROOT / "Snakefile"),
+        "--directory", str(workdir),
+        "--configfile", str(workdir / "config.yaml"),
+        "--cores", "2",
+        *args,
+    ]  # fmt: skip
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def write_config(workdir: Path, fasta: str, gtf: str, samples: str = "samples.tsv", **extra) -> Path:
+    import yaml
+
+    config = {"samples": samples, "outdir": "out", "reference": {"fasta": fasta, "gtf": gtf}, **extra}
+    path = workdir / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The generated demo dataset (genome, GTF, reads, truth) in a session directory."""
+    from simulate import write_dataset
+
+    workdir = tmp_path_factory.mktemp("demo")
+    result = write_dataset(workdir / "data")
+    return {"workdir": workdir, **result}
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_data):
+    """The whole workflow run once on the demo data; tests read its outputs."""
+    workdir = demo_data["workdir"]
+    write_config(
+        workdir,
+        str(workdir / "data/genome.fa"),
+        str(workdir / "data/genes.gtf"),
+        samples=str(workdir / "data/samples.tsv"),
+    )
+    result = run_workflow(workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return {**demo_data, "out": workdir / "out"}

@@ -1,0 +1,84 @@
+"""The workflow on real public reads (skipped when ../shared/data is absent)."""
+
+import csv
+import gzip
+import shutil
+
+import pytest
+from conftest import SHARED_DATA, run_workflow, write_config
+from test_workflow_alignment import chimeric_breakpoints
+
+pytestmark = [
+    pytest.mark.workflow,
+    pytest.mark.realdata,
+    pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"public test data not found at {SHARED_DATA}"),
+]
+
+FC_READS = SHARED_DATA / "fusioncatcher-test-reads"
+EASYFUSE = SHARED_DATA / "easyfuse-grch38-minigenome"
+RESOLWE = SHARED_DATA / "resolwe-bio-arriba-ccdc6-ret"
+
+
+def detectable_truth():
+    with open(FC_READS / "truth_on_easyfuse_minigenome.tsv") as fh:
+        return [
+            r for r in csv.DictReader(fh, delimiter="\t") if r["detectable_on_easyfuse_minigenome"] == "yes"
+        ]
+
+
+@pytest.fixture(scope="session")
+def easyfuse_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("easyfuse")
+    (workdir / "samples.tsv").write_text(
+        "sample\tpatient\ttimepoint\tfq1\tfq2\n"
+        f"FC\tFCP\t1\t{FC_READS / 'reads_1.fq.gz'}\t{FC_READS / 'reads_2.fq.gz'}\n"
+    )
+    write_config(
+        workdir,
+        str(EASYFUSE / "Homo_sapiens.GRCh38.110_minigenome.fa"),
+        str(EASYFUSE / "Homo_sapiens.GRCh38.110_miniannotation.gtf"),
+    )
+    result = run_workflow(workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "out"
+
+
+@pytest.fixture(scope="session")
+def resolwe_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("resolwe")
+    for name in ("minigenome.fasta", "minigenome.gtf"):
+        with gzip.open(RESOLWE / f"{name}.gz", "rb") as src, open(workdir / name, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    (workdir / "samples.tsv").write_text(
+        "sample\tpatient\ttimepoint\tfq1\tfq2\n"
+        f"CCDC6_RET\tR1\t1\t{RESOLWE / 'reads_R1.fastq.gz'}\t{RESOLWE / 'reads_R2.fastq.gz'}\n"
+    )
+    write_config(workdir, "minigenome.fasta", "minigenome.gtf")
+    result = run_workflow(workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "out"
+
+
+def test_easyfuse_alignment_shows_the_truth_junctions(easyfuse_run):
+    junctions = chimeric_breakpoints(easyfuse_run / "FC/star/Chimeric.out.junction")
+    log = (easyfuse_run / "logs/star_index/star_index.log").read_text()
+    assert "clipped to" in log  # the minigenome GTF has rows past its contigs
+    missing = []
+    for truth in detectable_truth():
+        c5, p5 = truth["minigenome_bp1"].split(":")
+        c3, p3 = truth["minigenome_bp2"].split(":")
+        hit = any(
+            {a[0], b[0]} == {c5, c3}
+            and min(abs(a[1] - int(p5)) + abs(b[1] - int(p3)), abs(b[1] - int(p5)) + abs(a[1] - int(p3)))
+            <= 10
+            for a, b in junctions
+        )
+        if not hit:
+            missing.append(truth["fusion"])
+    assert not missing
+
+
+def test_resolwe_ccdc6_ret_aligns(resolwe_run):
+    log = (resolwe_run / "CCDC6_RET/star/Log.final.out").read_text()
+    assert "Uniquely mapped reads %" in log
+    assert (resolwe_run / "CCDC6_RET/star/Aligned.sortedByCoord.out.bam.bai").exists()

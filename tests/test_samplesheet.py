@@ -1,0 +1,74 @@
+import pytest
+
+from samplesheet import InputError, parse_timepoint, read_sample_sheet, timepoint_order
+
+
+@pytest.fixture
+def fastqs(tmp_path):
+    for name in ("a_1.fq", "a_2.fq", "b_1.fq", "b_2.fq"):
+        (tmp_path / name).write_text("@r\nACGT\n+\nIIII\n")
+    return tmp_path
+
+
+def write_sheet(tmp_path, rows, header="sample\tpatient\ttimepoint\tfq1\tfq2"):
+    path = tmp_path / "samples.tsv"
+    path.write_text(header + "\n" + "\n".join("\t".join(r) for r in rows) + "\n")
+    return str(path)
+
+
+def test_valid_sheet_resolves_paths_and_orders_timepoints(fastqs):
+    sheet = write_sheet(
+        fastqs,
+        [["late", "P1", "2024-05-01", "a_1.fq", "a_2.fq"], ["early", "P1", "2023-01-31", "b_1.fq", "b_2.fq"]],
+    )
+    rows = read_sample_sheet(sheet, base_dir=str(fastqs))
+    assert [r["sample"] for r in rows] == ["late", "early"]
+    assert rows[0]["fq1"] == str(fastqs / "a_1.fq")
+    assert timepoint_order(rows) == {"P1": ["early", "late"]}
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([["x/y", "P1", "1", "a_1.fq", "a_2.fq"]], "sample 'x/y' may hold only"),
+        ([["..", "P1", "1", "a_1.fq", "a_2.fq"]], "sample '..' may hold only"),
+        (
+            [["s1", "P1", "1", "a_1.fq", "a_2.fq"], ["s1", "P2", "1", "b_1.fq", "b_2.fq"]],
+            "line 3 (sample 's1'): duplicate sample name (first on line 2)",
+        ),
+        (
+            [["s1", "P1", "1", "a_1.fq", "a_2.fq"], ["s2", "P1", "1", "b_1.fq", "b_2.fq"]],
+            "line 3 (sample 's2'): patient 'P1' already has timepoint '1' (sample 's1')",
+        ),
+        (
+            [["s1", "P1", "1", "a_1.fq", "a_2.fq"], ["s2", "P1", "2024-01-01", "b_1.fq", "b_2.fq"]],
+            "mixes integer and date timepoints",
+        ),
+        ([["s1", "P1", "first", "a_1.fq", "a_2.fq"]], "timepoint 'first' is neither"),
+        ([["s1", "P1", "1", "missing.fq", "a_2.fq"]], "line 2 (sample 's1'): fq1 file not found: missing.fq"),
+        ([["s1", "P1", "1", "a_1.fq", "a_1.fq"]], "fq1 and fq2 are the same file"),
+        ([["s1", "", "1", "a_1.fq", "a_2.fq"]], "empty 'patient'"),
+    ],
+)
+def test_bad_rows_name_the_line_and_problem(fastqs, rows, message):
+    sheet = write_sheet(fastqs, rows)
+    with pytest.raises(InputError) as err:
+        read_sample_sheet(sheet, base_dir=str(fastqs))
+    assert message in str(err.value)
+    assert sheet in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_columns_and_missing_file(fastqs):
+    sheet = write_sheet(fastqs, [["s1", "1", "a_1.fq", "a_2.fq"]], header="sample\ttimepoint\tfq1\tfq2")
+    with pytest.raises(InputError, match="missing column.*patient"):
+        read_sample_sheet(sheet, base_dir=str(fastqs))
+    with pytest.raises(InputError, match="file not found"):
+        read_sample_sheet(str(fastqs / "nope.tsv"))
+
+
+def test_parse_timepoint():
+    assert parse_timepoint("3") == 3
+    assert str(parse_timepoint("2024-02-29")) == "2024-02-29"
+    assert parse_timepoint("2023-02-29") is None
+    assert parse_timepoint("3.5") is None
