@@ -267,7 +267,7 @@ def gtf_rows(genes: dict) -> list:
         spec = gene.spec
         attrs_gene = f'gene_id "{spec.gene_id}"; gene_name "{spec.name}"; gene_biotype "protein_coding";'
         attrs_tx = (
-            f'{attrs_gene[:-1]} transcript_id "{spec.transcript_id}"; '
+            f'{attrs_gene} transcript_id "{spec.transcript_id}"; '
             f'transcript_name "{spec.name}-201"; tag "Ensembl_canonical";'
         )
         lo = min(s for s, _ in gene.exons)
@@ -325,13 +325,14 @@ def _mutated(
 
 
 def _with_errors(read: str, rng: random.Random) -> str:
-    if not ERROR_RATE:
-        return read
-    out = list(read)
-    for i in range(len(out)):
-        if rng.random() < ERROR_RATE:
-            out[i] = rng.choice([b for b in "ACGT" if b != out[i]])
-    return "".join(out)
+    """Substitutions at ERROR_RATE per base; positions drawn by geometric skips."""
+    out = None
+    pos = int(rng.expovariate(ERROR_RATE))
+    while pos < len(read):
+        out = out or list(read)
+        out[pos] = rng.choice([b for b in "ACGT" if b != out[pos]])
+        pos += 1 + int(rng.expovariate(ERROR_RATE))
+    return "".join(out) if out else read
 
 
 def draw_fragments(seq: str, coverage: float, rng: random.Random):

@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 from conftest import SHARED_DATA, run_workflow, write_config
+from fusion_table import read_table
+from test_adapters import _close
 from test_workflow_alignment import chimeric_breakpoints
 
 pytestmark = [
@@ -82,3 +84,33 @@ def test_resolwe_ccdc6_ret_aligns(resolwe_run):
     log = (resolwe_run / "CCDC6_RET/star/Log.final.out").read_text()
     assert "Uniquely mapped reads %" in log
     assert (resolwe_run / "CCDC6_RET/star/Aligned.sortedByCoord.out.bam.bai").exists()
+
+
+def test_builtin_caller_finds_the_seven_easyfuse_fusions(easyfuse_run):
+    table = read_table(easyfuse_run / "FC/fusions.tsv")
+    passing = table[table["pass"] == "yes"]
+    matched = set()
+    for truth in detectable_truth():
+        hits = passing[
+            passing["breakpoint5"].map(lambda bp, t=truth: _close(bp, t["minigenome_bp1"]))
+            & passing["breakpoint3"].map(lambda bp, t=truth: _close(bp, t["minigenome_bp2"]))
+        ]
+        assert len(hits) == 1, truth["fusion"]
+        matched |= set(hits.index)
+    assert len(passing) - len(matched) <= 1
+    named = dict(zip(passing["breakpoint5"].str.rsplit(":", n=1).str[0], passing["fusion"]))
+    assert named["8:71369"] == "HOOK3::RET" and named["5:3144"] == "CD74::ROS1"
+    assert named["7:162903"].startswith("AKAP9::")  # BRAF has sequence but no annotation here
+    # one partner absent from the minigenome: never called
+    assert not passing["fusion"].str.contains("NTRK3|GOPC").any()
+
+
+def test_builtin_caller_reproduces_the_resolwe_ccdc6_ret_breakpoints(resolwe_run):
+    table = read_table(resolwe_run / "CCDC6_RET/fusions.tsv")
+    passing = table[table["pass"] == "yes"]
+    assert passing["fusion"].tolist() == ["CCDC6::RET"]
+    row = passing.iloc[0]
+    # Arriba's expected output: minigenome:609384 / minigenome:490475, 1+0 split reads, 7 discordant mates
+    assert (row["breakpoint5"], row["breakpoint3"]) == ("minigenome:609384:-", "minigenome:490475:+")
+    assert int(row["spanning_pairs"]) == 7
+    assert (row["exon5"], row["exon3"]) == ("1", "12")

@@ -48,6 +48,9 @@ except WorkflowError as err:
     fail(f"sample sheet {config['samples']}: {str(err).splitlines()[0]}")
 
 SAMPLES = {row["sample"]: row for row in SAMPLE_ROWS}
+CALLERS = [c for c in ("builtin", "arriba", "starfusion") if c in config["callers"]]
+if "starfusion" in CALLERS and not os.path.isdir(config["starfusion"].get("genome_lib_dir", "")):
+    fail("configuration: callers has 'starfusion' but starfusion.genome_lib_dir is not a directory")
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
 
 
@@ -58,6 +61,24 @@ wildcard_constraints:
 def get_fastqs(wildcards):
     row = SAMPLES[wildcards.sample]
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
+
+
+def external_caller_output(wildcards):
+    if wildcards.caller == "arriba":
+        return f"{OUTDIR}/{wildcards.sample}/arriba/fusions.tsv"
+    return f"{OUTDIR}/{wildcards.sample}/star-fusion/star-fusion.fusion_predictions.abridged.tsv"
+
+
+def arriba_database_args(wildcards):
+    """Arriba's database options; without a blacklist its blacklist filter is off."""
+    settings = config["arriba"]
+    args = []
+    for key, flag in (("blacklist", "-b"), ("known_fusions", "-k"), ("protein_domains", "-p")):
+        if settings.get(key):
+            args.append(f"{flag} {settings[key]}")
+    if not settings.get("blacklist"):
+        args.append("-f blacklist")
+    return " ".join(args)
 
 
 def rule_resources(rule_name, key, default=None):
@@ -82,5 +103,6 @@ def final_outputs():
         outputs += [
             f"{OUTDIR}/{sample}/star/Aligned.sortedByCoord.out.bam.bai",
             f"{OUTDIR}/{sample}/star/Chimeric.out.junction",
+            f"{OUTDIR}/{sample}/fusions.tsv",
         ]
     return outputs

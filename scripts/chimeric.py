@@ -1,0 +1,363 @@
+"""STAR Chimeric.out.junction: parsing, breakpoint normalisation and clustering.
+
+Each record is turned into two breakends, (chrom, pos, dir): `pos` is the last
+retained base next to the junction and `dir` is +1 when the retained part lies
+at and below `pos` (the partner is joined above it), -1 when it lies at and
+above. STAR writes the same junction from reads of either strand with donor
+and acceptor swapped; ordering the two breakends makes both land in one
+cluster.
+
+Split records (junction_type >= 0) give exact breakpoints. Encompassing
+records (junction_type -1, mates on either side) give the mates' inner ends
+and are assigned to a split-read breakpoint they agree with.
+
+Everything is columnar (pyarrow reader, numpy/pandas on integer codes) so a
+file of millions of records is processed in seconds.
+"""
+
+import gzip
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from samplesheet import InputError
+
+_NAMES = [
+    "chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "repeat_left", "repeat_right",
+    "read_name", "startA", "cigarA", "startB", "cigarB", "num_chim_aln",
+]  # fmt: skip
+_WANTED = ["chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "startA", "cigarA", "startB",
+           "cigarB", "num_chim_aln"]  # fmt: skip
+_TEXT = ("chrA", "chrB", "strandA", "strandB", "cigarA", "cigarB")
+_INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB": pa.int64(),
+         "junction_type": pa.int8(), "num_chim_aln": pa.float32()}  # fmt: skip
+_CIGAR = re.compile(r"(-?\d+)([MIDNSHPX=p])")
+
+KEY = ["chr1", "pos1", "dir1", "chr2", "pos2", "dir2"]
+ORIENTATION = ["chr1", "dir1", "chr2", "dir2"]
+ALIGNMENTS = ["start1", "cigar1", "start2", "cigar2"]
+
+
+@dataclass
+class Junctions:
+    """Records with chromosomes and CIGARs as integer codes into `chroms` / `cigars`."""
+
+    frame: pd.DataFrame
+    chroms: list
+    cigars: list
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _open_text(path: str):
+    return gzip.open(path, "rt") if path.endswith(".gz") else open(path)
+
+
+def _layout(path: str) -> tuple[bool, int]:
+    """(has a header line, number of columns of the first record); 0 columns when empty."""
+    has_header = False
+    with _open_text(path) as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            if line.startswith("chr_donorA"):
+                has_header = True
+                continue
+            return has_header, len(line.rstrip("\n").split("\t"))
+    return has_header, 0
+
+
+def _skip_comment(row) -> str:
+    return "skip" if row.text.startswith("#") else "error"
+
+
+def read_junctions(path: str) -> Junctions:
+    """Records of a Chimeric.out.junction file (plain or .gz); header and '#' lines dropped.
+
+    Works on the 14-column legacy format and on `--chimOutJunctionFormat 1`
+    (header line, 20-21 columns, trailing '#' comment lines).
+    """
+    has_header, n_fields = _layout(path)
+    if n_fields == 0:
+        columns = ["chrA", "brkA", "plusA", "chrB", "brkB", "plusB", "junction_type", "startA", "cigarA",
+                   "startB", "cigarB", "num_chim_aln"]  # fmt: skip
+        return Junctions(pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in columns}), [], [])
+    if n_fields < 14:
+        raise InputError(f"{path}: {n_fields} columns; a STAR Chimeric.out.junction has at least 14")
+    names = _NAMES[:n_fields] + [f"extra{i}" for i in range(n_fields - len(_NAMES))]
+    wanted = [n for n in _WANTED if n in names]
+    as_dict = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(has_header), block_size=1 << 26),
+            parse_options=pacsv.ParseOptions(
+                delimiter="\t", quote_char=False, invalid_row_handler=_skip_comment
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types={**{c: as_dict for c in _TEXT}, **_INTS}
+            ),
+        ).unify_dictionaries()
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputError(
+            f"{path}: not a STAR Chimeric.out.junction file ({str(err).splitlines()[0]})"
+        ) from None
+    columns = {name: table.column(name) for name in wanted}
+    chroms, chr_a, chr_b = _shared_codes(columns["chrA"], columns["chrB"])
+    cigars, cigar_a, cigar_b = _shared_codes(columns["cigarA"], columns["cigarB"])
+    frame = pd.DataFrame({
+        "chrA": chr_a, "brkA": columns["brkA"].to_numpy(), "plusA": _is_plus(columns["strandA"]),
+        "chrB": chr_b, "brkB": columns["brkB"].to_numpy(), "plusB": _is_plus(columns["strandB"]),
+        "junction_type": columns["junction_type"].to_numpy(),
+        "startA": columns["startA"].to_numpy(), "cigarA": cigar_a,
+        "startB": columns["startB"].to_numpy(), "cigarB": cigar_b,
+        "num_chim_aln": columns["num_chim_aln"].to_numpy() if "num_chim_aln" in columns else 1.0,
+    })  # fmt: skip
+    comment = np.array([c.startswith("#") for c in chroms], dtype=bool)
+    if comment.any():  # a '#' line that happened to have the right number of columns
+        frame = frame[~comment[frame["chrA"].to_numpy()]]
+    return Junctions(frame, chroms, cigars)
+
+
+def _codes(column) -> tuple[np.ndarray, list]:
+    if column.num_chunks == 0:
+        return np.zeros(0, dtype=np.int32), []
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
+    return codes, column.chunk(0).dictionary.to_pylist()
+
+
+def _shared_codes(column_a, column_b) -> tuple[list, np.ndarray, np.ndarray]:
+    """Re-code two dictionary columns onto one shared list of values."""
+    codes_a, values_a = _codes(column_a)
+    codes_b, values_b = _codes(column_b)
+    values = list(dict.fromkeys(values_a + values_b))
+    lookup = {value: i for i, value in enumerate(values)}
+    map_a = np.array([lookup[v] for v in values_a], dtype=np.int32)
+    map_b = np.array([lookup[v] for v in values_b], dtype=np.int32)
+    return values, (map_a[codes_a] if len(map_a) else codes_a), (map_b[codes_b] if len(map_b) else codes_b)
+
+
+def _is_plus(column) -> np.ndarray:
+    codes, values = _codes(column)
+    return np.array([v == "+" for v in values], dtype=bool)[codes] if values else np.zeros(0, dtype=bool)
+
+
+def normalise(junctions: Junctions) -> pd.DataFrame:
+    """Ordered breakends (chr1,pos1,dir1,chr2,pos2,dir2), alignments and `five_is_1`.
+
+    `five_is_1` is +1 when the splice motif says side 1 is the 5' partner
+    (GT/AG read in the donor->acceptor direction), -1 when side 2 is, 0 when
+    the record carries no motif (non-canonical or encompassing).
+    """
+    records = junctions.frame
+    plus_a, plus_b = records["plusA"].to_numpy(), records["plusB"].to_numpy()
+    brk_a, brk_b = records["brkA"].to_numpy(), records["brkB"].to_numpy()
+    pos_a = np.where(plus_a, brk_a - 1, brk_a + 1)
+    dir_a = np.where(plus_a, 1, -1).astype(np.int8)
+    pos_b = np.where(plus_b, brk_b + 1, brk_b - 1)
+    dir_b = np.where(plus_b, -1, 1).astype(np.int8)
+    chr_a, chr_b = records["chrA"].to_numpy(), records["chrB"].to_numpy()
+    swap = (chr_a > chr_b) | ((chr_a == chr_b) & (pos_a > pos_b))
+    jtype = records["junction_type"].to_numpy()
+    motif = np.select([jtype == 1, jtype == 2], [1, -1], 0).astype(np.int8)  # +1: A is 5'
+
+    def pick(a, b, flip):
+        return np.where(flip, b, a)
+
+    # alignments in side order, so PCR copies read from either strand compare equal
+    return pd.DataFrame({
+        "chr1": pick(chr_a, chr_b, swap), "pos1": pick(pos_a, pos_b, swap), "dir1": pick(dir_a, dir_b, swap),
+        "chr2": pick(chr_b, chr_a, swap), "pos2": pick(pos_b, pos_a, swap), "dir2": pick(dir_b, dir_a, swap),
+        "five_is_1": np.where(swap, -motif, motif),
+        "start1": pick(records["startA"].to_numpy(), records["startB"].to_numpy(), swap),
+        "cigar1": pick(records["cigarA"].to_numpy(), records["cigarB"].to_numpy(), swap),
+        "start2": pick(records["startB"].to_numpy(), records["startA"].to_numpy(), swap),
+        "cigar2": pick(records["cigarB"].to_numpy(), records["cigarA"].to_numpy(), swap),
+        "junction_type": jtype, "num_chim_aln": records["num_chim_aln"].to_numpy(),
+    })  # fmt: skip
+
+
+def _pack(frame: pd.DataFrame, side: str) -> np.ndarray:
+    """One int64 per breakend: chrom code, position and direction."""
+    chrom = frame[f"chr{side}"].to_numpy().astype(np.int64)
+    pos = frame[f"pos{side}"].to_numpy().astype(np.int64)
+    return (chrom << 34) | (pos << 1) | (frame[f"dir{side}"].to_numpy() > 0)
+
+
+def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split-read clusters with de-duplicated fragment counts.
+
+    Returns (clusters, split records with their cluster id). Each record is
+    one fragment; multimapping chimeras (num_chim_aln > 1) are left out.
+    Duplicates are fragments with the same breakpoint and identical
+    alignments of both segments (same starts and CIGARs): PCR copies.
+    Clusters within `merge_distance` on both sides are merged into the better
+    supported one.
+    """
+    split = records[(records["junction_type"].to_numpy() >= 0) & (records["num_chim_aln"].to_numpy() <= 1)]
+    key1, key2 = _pack(split, "1"), _pack(split, "2")
+    codes, n = group_codes(key1, key2)
+    duplicate = np.zeros(len(split), dtype=bool)
+    shared = np.bincount(codes, minlength=n)[codes] > 1  # a lone read has no PCR copy to compare with
+    if shared.any():
+        starts, cigars = _alignment_keys(split)
+        copies, _ = group_codes(codes[shared], starts[shared], cigars[shared])
+        duplicate[shared] = first_occurrence(copies) == 0
+    reads = np.bincount(codes[~duplicate], minlength=n)
+    dups = np.bincount(codes[duplicate], minlength=n)
+    motif = np.bincount(codes[~duplicate], weights=split["five_is_1"].to_numpy()[~duplicate], minlength=n)
+    heads = split.iloc[np.flatnonzero(first_occurrence(codes))]
+    clusters = pd.DataFrame({
+        **{k: heads[k].to_numpy() for k in KEY},
+        "junction_reads": reads, "duplicates": dups, "motif": motif.astype(np.int64),
+    })  # fmt: skip
+    clusters = clusters[clusters["junction_reads"] > 0].reset_index(drop=True)
+    clusters, own_to_target = _merge_adjacent(clusters, merge_distance)
+    # map each split record to the id of the cluster that absorbed its own
+    own = np.full(n, -1, dtype=np.int64)
+    keep = reads > 0
+    own[np.flatnonzero(keep)] = np.arange(keep.sum())
+    record_cluster = own[codes]
+    split = split.assign(
+        duplicate=duplicate, cluster=np.where(record_cluster >= 0, own_to_target[record_cluster], -1)
+    )
+    return clusters, split
+
+
+def _alignment_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Both segments' starts in one int64, both CIGAR codes in another (exact)."""
+    starts = (frame["start1"].to_numpy().astype(np.int64) << 32) | frame["start2"].to_numpy()
+    cigars = (frame["cigar1"].to_numpy().astype(np.int64) << 32) | frame["cigar2"].to_numpy()
+    return starts, cigars
+
+
+def group_codes(*arrays, dense_first: int | None = None) -> tuple[np.ndarray, int]:
+    """Dense group id of each row over several integer columns (hash-based, linear time).
+
+    `dense_first` says the first array already holds codes 0..dense_first-1.
+    """
+    if dense_first is None:
+        codes, uniques = pd.factorize(arrays[0])
+        n = len(uniques)
+    else:
+        codes, n = arrays[0], dense_first
+    for array in arrays[1:]:
+        other, other_uniques = pd.factorize(array)
+        codes, uniques = pd.factorize(codes.astype(np.int64) * len(other_uniques) + other)
+        n = len(uniques)
+    return codes, n
+
+
+def first_occurrence(codes: np.ndarray) -> np.ndarray:
+    """1 for the first row of each group, 0 for later copies.
+
+    Codes from pd.factorize are numbered in order of appearance, so a row is a
+    group's first exactly when its code exceeds every earlier code.
+    """
+    if not len(codes):
+        return np.zeros(0, dtype=np.int8)
+    running = np.maximum.accumulate(codes)
+    first = np.empty(len(codes), dtype=bool)
+    first[0] = True
+    first[1:] = codes[1:] > running[:-1]
+    return first.astype(np.int8)
+
+
+def orientation_codes(*frames) -> list:
+    """Dense integer id of (chr1, dir1, chr2, dir2), shared across frames."""
+    packed = [
+        (f["chr1"].to_numpy().astype(np.int64) << 22) | ((f["dir1"].to_numpy() > 0).astype(np.int64) << 21)
+        | (f["chr2"].to_numpy().astype(np.int64) << 1) | (f["dir2"].to_numpy() > 0)
+        for f in frames
+    ]  # fmt: skip
+    dense, _ = pd.factorize(np.concatenate(packed))
+    bounds = np.cumsum([0] + [len(p) for p in packed])
+    return [dense[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(len(frames))]
+
+
+def window_search(group: np.ndarray, pos: np.ndarray, query_group, query_lo, query_hi):
+    """For each query, indices of rows with the same group and lo <= pos <= hi.
+
+    Returns (query index, row index) pairs; cost grows with the matches, not
+    with rows x queries.
+    """
+    composite = (group << 40) | pos
+    order = np.argsort(composite, kind="stable")
+    ordered = composite[order]
+    lo = np.searchsorted(ordered, (query_group << 40) | np.maximum(query_lo, 0), "left")
+    hi = np.searchsorted(ordered, (query_group << 40) | query_hi, "right")
+    counts = hi - lo
+    query = np.repeat(np.arange(len(counts)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return query, order[np.repeat(lo, counts) + offsets]
+
+
+def _merge_adjacent(clusters: pd.DataFrame, distance: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Greedy merge, best supported first; only multi-read clusters absorb others.
+
+    Returns the merged clusters (column `cluster` = id) and, for every input
+    row, the id of the cluster it ended in.
+    """
+    order = np.argsort(-clusters["junction_reads"].to_numpy(), kind="stable")
+    clusters = clusters.iloc[order].reset_index(drop=True)
+    target = np.arange(len(clusters))
+    heads = np.flatnonzero(clusters["junction_reads"].to_numpy() >= 2)
+    if distance > 0 and len(heads) and len(clusters) > 1:
+        (group,) = orientation_codes(clusters)
+        pos1, pos2 = clusters["pos1"].to_numpy(), clusters["pos2"].to_numpy()
+        query, row = window_search(group, pos1, group[heads], pos1[heads] - distance, pos1[heads] + distance)
+        close = (np.abs(pos2[row] - pos2[heads[query]]) <= distance) & (row != heads[query])
+        neighbours: dict = {}
+        for q, r in zip(query[close], row[close]):
+            neighbours.setdefault(heads[q], []).append(r)
+        for head in heads:  # best first: an absorbed head absorbs nothing
+            if target[head] != head:
+                continue
+            for other in neighbours.get(head, ()):
+                if target[other] == other and other > head:
+                    target[other] = head
+    sums = pd.DataFrame({
+        "target": target, "junction_reads": clusters["junction_reads"].to_numpy(),
+        "duplicates": clusters["duplicates"].to_numpy(), "motif": clusters["motif"].to_numpy(),
+    }).groupby("target").sum()  # fmt: skip
+    merged = clusters.iloc[sums.index.to_numpy()].copy()
+    merged[["junction_reads", "duplicates", "motif"]] = sums.to_numpy()
+    merged["cluster"] = sums.index.to_numpy()
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.arange(len(order))
+    return merged.reset_index(drop=True), target[inverse]
+
+
+def spanning_records(records: pd.DataFrame) -> pd.DataFrame:
+    """Encompassing (mate-pair) records, de-duplicated, uniquely aligned."""
+    span = records[(records["junction_type"].to_numpy() < 0) & (records["num_chim_aln"].to_numpy() <= 1)]
+    codes, _ = group_codes(_pack(span, "1"), _pack(span, "2"), *_alignment_keys(span))
+    return span[first_occurrence(codes) == 1]
+
+
+def cigar_anchors(cigar_a: str, cigar_b: str) -> int:
+    """Shorter aligned length on either side of the junction for a split read.
+
+    With paired CIGARs ('p' joins the mates) the mate that carries the soft
+    clip is the one crossing the junction.
+    """
+    return min(split_mate_aligned(cigar_a), split_mate_aligned(cigar_b))
+
+
+def split_mate_aligned(cigar: str) -> int:
+    best = None
+    for part in re.split(r"-?\d+p", cigar):
+        ops = _CIGAR.findall(part)
+        if not ops:
+            continue
+        aligned = sum(int(n) for n, op in ops if op in "M=X")
+        if any(op == "S" for _, op in ops):
+            best = aligned if best is None else min(best, aligned)
+    if best is None:  # no clipped mate: the whole segment aligned
+        best = sum(int(n) for n, op in _CIGAR.findall(cigar) if op in "M=X")
+    return best

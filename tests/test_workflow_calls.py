@@ -1,0 +1,58 @@
+"""fusions.tsv from the real workflow on the generated demo reads (issue 3)."""
+
+import pytest
+from fusion_table import CONTRACT_COLUMNS, read_table
+from test_adapters import _close
+
+pytestmark = pytest.mark.workflow
+
+
+def calls(demo_run, sample):
+    return read_table(demo_run["out"] / sample / "fusions.tsv")
+
+
+def test_contract_columns_come_first(demo_run):
+    table = calls(demo_run, "S1")
+    assert list(table.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+
+
+def test_every_simulated_fusion_is_found_with_exact_breakpoints_and_exons(demo_run):
+    for truth in demo_run["truth"]:
+        if truth["sim_junction_fragments"] < 3:
+            continue
+        table = calls(demo_run, truth["sample"])
+        hit = table[
+            (table["breakpoint5"] == truth["breakpoint5"]) & (table["breakpoint3"] == truth["breakpoint3"])
+        ]
+        assert len(hit) == 1, truth["fusion"]
+        row = hit.iloc[0]
+        assert row["fusion"] == truth["fusion"]
+        assert (row["exon5"], row["exon3"]) == (str(truth["exon5"]), str(truth["exon3"]))
+        assert row["callers"] == "builtin"
+        assert int(row["junction_reads"]) >= 3
+        expected_pass = "no" if truth["fusion"] == "CTBS::GNG5" else "yes"
+        assert row["pass"] == expected_pass, truth["fusion"]
+
+
+def test_low_support_reciprocal_and_readthrough(demo_run):
+    s3 = calls(demo_run, "S3").set_index("fusion")
+    assert s3.loc["CCDC6::RET", "pass"] == "yes"
+    assert int(s3.loc["CCDC6::RET", "junction_reads"]) <= 6  # the low-support fusion
+    assert s3.loc["ALK::EML4", "pass"] == "yes"  # the reciprocal is called; actionability decides later
+    s2 = calls(demo_run, "S2").set_index("fusion")
+    assert s2.loc["CTBS::GNG5", "filters"] == "read_through"
+    assert s2.loc["CTBS::GNG5", "type"] == "read-through"
+
+
+def test_no_passing_call_without_a_fusion(demo_run):
+    table = calls(demo_run, "S6")
+    assert not (table["pass"] == "yes").any()
+
+
+def test_no_passing_call_that_was_not_simulated(demo_run):
+    simulated = {(t["sample"], t["breakpoint5"], t["breakpoint3"]) for t in demo_run["truth"]}
+    for sample in {t["sample"] for t in demo_run["truth"]}:
+        table = calls(demo_run, sample)
+        for row in table[table["pass"] == "yes"].itertuples():
+            assert (sample, row.breakpoint5, row.breakpoint3) in simulated, row.fusion
+    assert _close("c:100:+", "c:103")

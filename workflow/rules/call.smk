@@ -1,0 +1,112 @@
+rule call_builtin:
+    input:
+        junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
+        splice_junctions=f"{OUTDIR}/{{sample}}/star/SJ.out.tab",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
+    log:
+        f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/call_builtin/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("call_builtin", "mem_mb", 2000),
+        runtime=rule_resources("call_builtin", "runtime", 30),
+    params:
+        settings=config["builtin"],
+    script:
+        "../../scripts/builtin_caller.py"
+
+
+rule arriba:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        fasta=config["reference"]["fasta"],
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        fusions=f"{OUTDIR}/{{sample}}/arriba/fusions.tsv",
+        discarded=f"{OUTDIR}/{{sample}}/arriba/fusions.discarded.tsv",
+    log:
+        f"{OUTDIR}/logs/arriba/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/arriba/{{sample}}.tsv"
+    conda:
+        "../../envs/arriba.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("arriba", "mem_mb", 8000),
+        runtime=rule_resources("arriba", "runtime", 60),
+    params:
+        databases=arriba_database_args,
+        extra=config["arriba"]["extra"],
+    shell:
+        "arriba -x {input.bam} -a {input.fasta} -g {input.gtf}"
+        " -o {output.fusions} -O {output.discarded} {params.databases} {params.extra} > {log} 2>&1"
+
+
+rule star_fusion:
+    input:
+        junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
+    output:
+        f"{OUTDIR}/{{sample}}/star-fusion/star-fusion.fusion_predictions.abridged.tsv",
+    log:
+        f"{OUTDIR}/logs/star_fusion/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/star_fusion/{{sample}}.tsv"
+    conda:
+        "../../envs/star-fusion.yaml"
+    threads: rule_resources("star_fusion", "threads", 2)
+    resources:
+        mem_mb=rule_resources("star_fusion", "mem_mb", 8000),
+        runtime=rule_resources("star_fusion", "runtime", 120),
+    params:
+        lib=config["starfusion"].get("genome_lib_dir", ""),
+        outdir=lambda wildcards, output: os.path.dirname(output[0]),
+        extra=config["starfusion"]["extra"],
+    shell:
+        "STAR-Fusion --genome_lib_dir {params.lib} -J {input.junctions}"
+        " --output_dir {params.outdir} --CPU {threads} {params.extra} > {log} 2>&1"
+
+
+rule adapt_calls:
+    input:
+        calls=external_caller_output,
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        f"{OUTDIR}/{{sample}}/callers/{{caller}}.tsv",
+    log:
+        f"{OUTDIR}/logs/adapt_calls/{{sample}}.{{caller}}.log",
+    wildcard_constraints:
+        caller="arriba|starfusion",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("adapt_calls", "mem_mb", 2000),
+        runtime=rule_resources("adapt_calls", "runtime", 30),
+    params:
+        caller=lambda wildcards: wildcards.caller,
+    script:
+        "../../scripts/adapters.py"
+
+
+rule merge_calls:
+    input:
+        [f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
+    output:
+        f"{OUTDIR}/{{sample}}/fusions.tsv",
+    log:
+        f"{OUTDIR}/logs/merge_calls/{{sample}}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("merge_calls", "mem_mb", 1000),
+        runtime=rule_resources("merge_calls", "runtime", 10),
+    params:
+        callers=CALLERS,
+    script:
+        "../../scripts/merge_calls.py"
