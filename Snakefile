@@ -10,6 +10,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/call.smk"
+include: "workflow/rules/abundance.smk"
 
 
 rule all:

@@ -155,9 +155,9 @@ DEMO_DESIGN = [
         1,
         [
             FusionSpec("EML4", 13, "ALK", 20, 0.4),
-            FusionSpec("ALK", 19, "EML4", 14, coverage=12.0),
+            FusionSpec("ALK", 19, "EML4", 14, coverage=20.0),
             FusionSpec("YWHAE", 5, "ROS1", 34, 0.4),
-            FusionSpec("CCDC6", 1, "RET", 12, coverage=7.0),
+            FusionSpec("CCDC6", 1, "RET", 12, coverage=9.0),
         ],
     ),
     SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}),
@@ -336,8 +336,14 @@ def _with_errors(read: str, rng: random.Random) -> str:
 
 
 def draw_fragments(seq: str, coverage: float, rng: random.Random):
-    """Yield (start, end) fragment intervals covering `seq` to about `coverage`x."""
-    n = int(round(coverage * len(seq) / FRAGMENT_MEAN))
+    """Yield (start, end) fragment intervals covering `seq` to about `coverage`x.
+
+    Starts are uniform over the positions a fragment can start at, so the
+    count is scaled to (length - fragment length): away from the ends every
+    transcript then has the same per-base coverage for the same `coverage`,
+    whatever its length, and read shares at a junction follow transcript shares.
+    """
+    n = int(round(coverage * max(len(seq) - FRAGMENT_MEAN, 0) / FRAGMENT_MEAN))
     for _ in range(n):
         length = max(FRAGMENT_MIN, int(rng.gauss(FRAGMENT_MEAN, FRAGMENT_SD)))
         length = min(length, len(seq))
@@ -359,8 +365,17 @@ def classify_fragment(start: int, end: int, junction: int, anchor: int = TRUTH_A
     return "other"
 
 
-def _emit_pairs(seq, coverage, label, rng, out1, out2, counter, junction=None):
-    counts = {"junction": 0, "spanning": 0, "other": 0}
+def _emit_pairs(seq, coverage, label, rng, out1, out2, counter, junctions=()) -> dict:
+    """Write read pairs; return {junction offset: fragments per class} for the offsets given."""
+    counts = {offset: {"junction": 0, "spanning": 0, "other": 0} for offset in junctions}
+    for start, end in _write_pairs(seq, coverage, label, rng, out1, out2, counter):
+        for offset in junctions:
+            counts[offset][classify_fragment(start, end, offset)] += 1
+    return counts
+
+
+def _write_pairs(seq, coverage, label, rng, out1, out2, counter):
+    """Write read pairs of fragments of `seq`; yield each fragment's (start, end)."""
     for start, end in draw_fragments(seq, coverage, rng):
         frag = seq[start:end]
         r1, r2 = frag[:READ_LENGTH], revcomp(frag[-READ_LENGTH:])
@@ -371,25 +386,28 @@ def _emit_pairs(seq, coverage, label, rng, out1, out2, counter, junction=None):
         qual = "I" * READ_LENGTH
         out1.write(f"@{name}\n{_with_errors(r1, rng)}\n+\n{qual}\n")
         out2.write(f"@{name}\n{_with_errors(r2, rng)}\n+\n{qual}\n")
-        if junction is not None:
-            counts[classify_fragment(start, end, junction)] += 1
-    return counts
+        yield start, end
 
 
 def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int) -> list:
     """Write one sample's gzipped FASTQ pair; return its truth rows."""
     rng = random.Random(f"{seed}:{sample.sample}")
-    fused5 = {}
+    fused5: dict = {}
+    junctions5: dict = {}  # 5' partner -> mRNA offsets of its fusion junctions
     for f in sample.fusions:
         fused5[f.gene5] = fused5.get(f.gene5, 0.0) + (f.fraction if f.coverage is None else 0.0)
+        junctions5.setdefault(f.gene5, []).append(sum(genes[f.gene5].exon_lengths[: f.exon5]))
     truth = []
     fq1, fq2 = (reads_dir / f"{sample.sample}_R{i}.fastq.gz" for i in (1, 2))
     counter = [0]
     with gzip.GzipFile(fq1, "wb", mtime=0) as raw1, gzip.GzipFile(fq2, "wb", mtime=0) as raw2:
         out1, out2 = io.TextIOWrapper(raw1), io.TextIOWrapper(raw2)
+        wild_type = {}
         for name, gene in genes.items():
-            cov = sample.coverage.get(name, gene.spec.coverage)
-            _emit_pairs(gene.mrna, cov * (1 - fused5.get(name, 0.0)), f"W_{name}", rng, out1, out2, counter)
+            cov = sample.coverage.get(name, gene.spec.coverage) * (1 - fused5.get(name, 0.0))
+            wild_type[name] = _emit_pairs(
+                gene.mrna, cov, f"W_{name}", rng, out1, out2, counter, junctions5.get(name, ())
+            )
         for f in sample.fusions:
             g5, g3 = genes[f.gene5], genes[f.gene3]
             cov5 = sample.coverage.get(f.gene5, g5.spec.coverage)
@@ -397,40 +415,29 @@ def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int)
             seq, junction = fusion_transcript(genes, f, rng)
             offset3 = sum(g3.exon_lengths[: f.exon3 - 1])
             label = f"F_{f.gene5}--{f.gene3}"
-            counts = {"junction": 0, "spanning": 0, "other": 0}
-            share_left = 1.0
+            parts, share_left = [], 1.0
             for pos, (aa, share) in f.mutations.items():
                 mutant = _mutated(seq, g3, offset3, junction, pos, aa, rng)
-                part = _emit_pairs(
-                    mutant, cov * share, f"{label}_{aa}{pos}", rng, out1, out2, counter, junction
-                )
+                parts.append(_emit_pairs(mutant, cov * share, f"{label}_{aa}{pos}", rng, out1, out2, counter,
+                                         (junction,)))  # fmt: skip
                 share_left -= share
-                counts = {k: counts[k] + part[k] for k in counts}
-            part = _emit_pairs(seq, cov * share_left, label, rng, out1, out2, counter, junction)
-            counts = {k: counts[k] + part[k] for k in counts}
-            truth.append(
-                {
-                    "sample": sample.sample,
-                    "patient": sample.patient,
-                    "timepoint": sample.timepoint,
-                    "fusion": f.name,
-                    "gene5": f.gene5,
-                    "gene3": f.gene3,
-                    "transcript5": g5.spec.transcript_id,
-                    "transcript3": g3.spec.transcript_id,
-                    "exon5": f.exon5,
-                    "exon3": f.exon3,
-                    "breakpoint5": f"{g5.chrom}:{exon_boundary(g5, f.exon5, 'end')}:{g5.spec.strand}",
-                    "breakpoint3": f"{g3.chrom}:{exon_boundary(g3, f.exon3, 'start')}:{g3.spec.strand}",
-                    "fraction5": round(cov / cov5, 4),
-                    "sim_junction_fragments": counts["junction"],
-                    "sim_spanning_fragments": counts["spanning"],
-                    "mutations": ",".join(
-                        f"{g3.spec.name}:{pos}{aa}:{share}" for pos, (aa, share) in f.mutations.items()
-                    )
-                    or ".",
-                }
-            )
+            parts.append(_emit_pairs(seq, cov * share_left, label, rng, out1, out2, counter, (junction,)))
+            counts = {k: sum(p[junction][k] for p in parts) for k in ("junction", "spanning")}
+            wt5 = wild_type[f.gene5][sum(g5.exon_lengths[: f.exon5])]["junction"]
+            truth.append({
+                "sample": sample.sample, "patient": sample.patient, "timepoint": sample.timepoint,
+                "fusion": f.name, "gene5": f.gene5, "gene3": f.gene3,
+                "transcript5": g5.spec.transcript_id, "transcript3": g3.spec.transcript_id,
+                "exon5": f.exon5, "exon3": f.exon3,
+                "breakpoint5": f"{g5.chrom}:{exon_boundary(g5, f.exon5, 'end')}:{g5.spec.strand}",
+                "breakpoint3": f"{g3.chrom}:{exon_boundary(g3, f.exon3, 'start')}:{g3.spec.strand}",
+                "fraction5": round(cov / cov5, 4),
+                "sim_junction_fragments": counts["junction"],
+                "sim_spanning_fragments": counts["spanning"],
+                "sim_wt5_junction_fragments": wt5,
+                "mutations": ",".join(f"{g3.spec.name}:{pos}{aa}:{share}"
+                                      for pos, (aa, share) in f.mutations.items()) or ".",
+            })  # fmt: skip
         out1.flush()
         out2.flush()
         out1.detach()
@@ -478,6 +485,7 @@ def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: i
         "fraction5",
         "sim_junction_fragments",
         "sim_spanning_fragments",
+        "sim_wt5_junction_fragments",
         "mutations",
     ]
     with open(out / "truth.tsv", "w", newline="") as fh:

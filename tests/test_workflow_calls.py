@@ -1,6 +1,7 @@
 """fusions.tsv from the real workflow on the generated demo reads (issue 3)."""
 
 import pytest
+from abundance import ABUNDANCE_COLUMNS
 from fusion_table import CONTRACT_COLUMNS, read_table
 from test_adapters import _close
 
@@ -14,6 +15,10 @@ def calls(demo_run, sample):
 def test_contract_columns_come_first(demo_run):
     table = calls(demo_run, "S1")
     assert list(table.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    for column in ABUNDANCE_COLUMNS:
+        assert column in table.columns
+    row = table[table["fusion"] == "KHDRBS1::NTRK1"].iloc[0]
+    assert 0 < float(row["abundance_ci_low"]) < float(row["abundance"]) < float(row["abundance_ci_high"]) < 1
 
 
 def test_every_simulated_fusion_is_found_with_exact_breakpoints_and_exons(demo_run):

@@ -97,7 +97,7 @@ rule merge_calls:
     input:
         [f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
     output:
-        f"{OUTDIR}/{{sample}}/fusions.tsv",
+        f"{OUTDIR}/{{sample}}/callers/merged.tsv",
     log:
         f"{OUTDIR}/logs/merge_calls/{{sample}}.log",
     conda:

@@ -52,10 +52,12 @@ CALLERS = [c for c in ("builtin", "arriba", "starfusion") if c in config["caller
 if "starfusion" in CALLERS and not os.path.isdir(config["starfusion"].get("genome_lib_dir", "")):
     fail("configuration: callers has 'starfusion' but starfusion.genome_lib_dir is not a directory")
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
+FOLLOWED_PATIENTS = [p for p, samples in PATIENT_SAMPLES.items() if len(samples) > 1]
 
 
 wildcard_constraints:
     sample="|".join(re.escape(s) for s in SAMPLES),
+    patient="|".join(re.escape(p) for p in PATIENT_SAMPLES) or "-",
 
 
 def get_fastqs(wildcards):
@@ -104,5 +106,10 @@ def final_outputs():
             f"{OUTDIR}/{sample}/star/Aligned.sortedByCoord.out.bam.bai",
             f"{OUTDIR}/{sample}/star/Chimeric.out.junction",
             f"{OUTDIR}/{sample}/fusions.tsv",
+        ]
+    for patient in FOLLOWED_PATIENTS:
+        outputs += [
+            f"{OUTDIR}/patients/{patient}/abundance_trend.tsv",
+            f"{OUTDIR}/patients/{patient}/abundance_trend.svg",
         ]
     return outputs

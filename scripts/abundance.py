@@ -1,0 +1,200 @@
+"""Fusion abundance: fusion fragments versus wild-type fragments at each breakpoint.
+
+Unit: fragments (read pairs) with a read across the junction, counted the
+same way on both sides of the ratio, with at least `min_anchor` aligned bases
+on each side of the junction (STAR misses some chimeric reads with shorter
+overhangs; the same threshold on both sides keeps the ratio unbiased):
+
+- fusion: split fragments at the breakpoint in STAR's Chimeric.out.junction
+  (`fusion_reads`; PCR duplicates removed as in the caller, so any caller's
+  call is measured the same way);
+- wild type: fragments with a read aligned across the same position in the
+  partner's own configuration, an aligned base at the breakpoint and the
+  anchor on each side, whether the read continues into the next exon
+  (spliced) or straight on. Duplicate, secondary, supplementary, QC-failed
+  and low-MAPQ alignments are ignored; identical alignments count once.
+
+    abundance5 = fusion / (fusion + wild type at the 5' breakpoint)
+    abundance3 = fusion / (fusion + wild type at the 3' breakpoint)
+    abundance  = abundance5, with a Wilson interval
+
+The 5' partner's wild-type transcript is expressed from the same promoter as
+the fusion, so abundance5 is the share of that gene's transcripts that are
+fused. A 3' kinase is often silent in normal tissue, which drives abundance3
+towards 1 whatever the tumour content.
+
+Every count is a region query on the indexed BAM; the BAM is never scanned.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pysam
+from chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
+from fusion_table import parse_breakpoint, side_direction
+from scipy.stats import binomtest
+
+SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
+ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
+                     "abundance_ci_high"]  # fmt: skip
+RATIO_COLUMNS = ABUNDANCE_COLUMNS[3:]
+
+
+@dataclass
+class CountSettings:
+    min_mapq: int = 10
+    min_anchor: int = 20
+    confidence: float = 0.95
+
+    @classmethod
+    def from_config(cls, config: dict) -> "CountSettings":
+        return cls(**{k: v for k, v in (config or {}).items() if k in cls.__dataclass_fields__})
+
+
+def crosses(blocks, retained_index: int, boundary: int, min_anchor: int) -> bool:
+    """Whether aligned blocks hold base `retained_index` and `min_anchor` bases on each side of `boundary`.
+
+    Blocks are 0-based half-open (start, end); `boundary` is the first 0-based
+    position right of the junction.
+    """
+    left = right = 0
+    holds = False
+    for start, end in blocks:
+        if start <= retained_index < end:
+            holds = True
+        left += max(0, min(end, boundary) - start)
+        right += max(0, end - max(start, boundary))
+    return holds and left >= min_anchor and right >= min_anchor
+
+
+def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: CountSettings) -> int:
+    """Fragments crossing a breakpoint in the unfused configuration (one region query).
+
+    `pos` is the 1-based last retained base; `direction` +1 when the retained
+    part lies at and below it.
+    """
+    retained = pos - 1
+    boundary = pos if direction == 1 else pos - 1
+    if chrom not in bam.references:
+        return 0
+    fragments: dict = {}
+    for read in bam.fetch(chrom, max(0, retained - 1), retained + 1):
+        if read.flag & SKIP_FLAGS or read.mapping_quality < settings.min_mapq:
+            continue
+        if read.query_name in fragments:
+            continue
+        if crosses(read.get_blocks(), retained, boundary, settings.min_anchor):
+            fragments[read.query_name] = (read.reference_start, read.cigarstring, read.next_reference_start)
+    return len(set(fragments.values()))
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    if trials <= 0:
+        return math.nan, math.nan
+    ci = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
+    return ci.low, ci.high
+
+
+def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95) -> dict:
+    def ratio(other):
+        return fusion / (fusion + other) if fusion + other else math.nan
+
+    low, high = wilson_interval(fusion, fusion + wt5, confidence)
+    return {
+        "fusion_reads": fusion, "wt_reads5": wt5, "wt_reads3": wt3, "abundance5": ratio(wt5), "abundance3": ratio(wt3),
+        "abundance": ratio(wt5), "abundance_ci_low": low, "abundance_ci_high": high,
+    }  # fmt: skip
+
+
+class FusionCounter:
+    """Split fragments at any breakpoint pair, from one sample's Chimeric.out.junction.
+
+    Built once per sample; counts even breakpoints no caller reported (zero
+    when STAR saw none), with the anchor threshold of the wild-type count.
+    """
+
+    def __init__(self, junction_path: str, min_anchor: int):
+        junctions = read_junctions(junction_path)
+        self.ends: list = []
+        if not len(junctions):
+            return
+        records = normalise(junctions)
+        aligned = np.array([split_mate_aligned(c) for c in junctions.cigars], dtype=np.int64)
+        anchor = np.minimum(aligned[records["cigar1"].to_numpy()], aligned[records["cigar2"].to_numpy()])
+        records = records[(records["junction_type"].to_numpy() >= 0) & (anchor >= min_anchor)]
+        clusters, _ = cluster_split_reads(records, merge_distance=0)
+        names = junctions.chroms
+        self.ends = [
+            ({(names[r.chr1], r.pos1, r.dir1), (names[r.chr2], r.pos2, r.dir2)}, int(r.junction_reads))
+            for r in clusters.itertuples()
+        ]
+
+    def count(self, breakpoint5: str, breakpoint3: str, tolerance: int = 5) -> int:
+        wanted = []
+        for role, breakpoint in (("5", breakpoint5), ("3", breakpoint3)):
+            chrom, pos, strand = parse_breakpoint(breakpoint)
+            wanted.append((chrom, pos, side_direction(role, strand)))
+        return sum(
+            reads
+            for ends, reads in self.ends
+            if all(
+                any(c == w[0] and d == w[2] and abs(p - w[1]) <= tolerance for c, p, d in ends)
+                for w in wanted
+            )
+        )
+
+
+def measure(bam, breakpoint5: str, breakpoint3: str, fusion_reads: int, settings: CountSettings) -> dict:
+    counts = []
+    for role, breakpoint in (("5", breakpoint5), ("3", breakpoint3)):
+        chrom, pos, strand = parse_breakpoint(breakpoint)
+        counts.append(wild_type_fragments(bam, chrom, pos, side_direction(role, strand), settings))
+    return abundance_values(fusion_reads, counts[0], counts[1], settings.confidence)
+
+
+def add_abundance(
+    table: pd.DataFrame, bam_path: str, junction_path: str, settings: CountSettings
+) -> pd.DataFrame:
+    table = table.copy()
+    counter = FusionCounter(junction_path, settings.min_anchor)
+    rows = []
+    with pysam.AlignmentFile(bam_path) as bam:
+        for record in table.to_dict("records"):
+            fusion_reads = counter.count(record["breakpoint5"], record["breakpoint3"])
+            rows.append(measure(bam, record["breakpoint5"], record["breakpoint3"], fusion_reads, settings))
+    values = pd.DataFrame(rows, columns=ABUNDANCE_COLUMNS, index=table.index)
+    for column in ABUNDANCE_COLUMNS:
+        table[column] = values[column]
+    return table
+
+
+def format_abundance(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    for column in RATIO_COLUMNS:
+        table[column] = [
+            f"{v:.4f}" if isinstance(v, float) and not math.isnan(v) else "." for v in table[column]
+        ]
+    return table
+
+
+def main(snakemake) -> None:
+    from fusion_table import read_table, write_table
+
+    settings = CountSettings.from_config(snakemake.params.settings)
+    table = read_table(snakemake.input.calls)
+    logging.info("measuring abundance of %d calls in %s", len(table), snakemake.input.bam)
+    if len(table):
+        table = add_abundance(table, snakemake.input.bam, snakemake.input.junctions, settings)
+    for column in ABUNDANCE_COLUMNS:
+        if column not in table:
+            table[column] = pd.Series(dtype=object)
+    write_table(format_abundance(table), snakemake.output[0])
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from rulelog import run_rule
+
+    run_rule(main, snakemake)  # noqa: F821
