@@ -8,12 +8,12 @@ CORES ?= 2
 DEMO := resources/demo
 DEBIAN_PACKAGES := rna-star samtools
 
-.PHONY: demo test setup system-deps python-deps demo-data lint format clean
+.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format clean
 
 demo: setup demo-data
 	$(VENV)/bin/snakemake --cores $(CORES)
 
-test: setup
+test: setup test-deps
 	$(VENV)/bin/pytest -q tests
 
 setup: system-deps python-deps
@@ -27,6 +27,16 @@ system-deps:
 		echo "STAR and samtools are missing. Install them (Debian: sudo apt-get install $(DEBIAN_PACKAGES))"; \
 		echo "or let Snakemake make conda environments: snakemake --cores $(CORES) --sdm conda"; \
 		exit 1; \
+	fi
+
+# Headless Chromium for the report's browser test (skipped with a reason when absent).
+test-deps:
+	@if command -v chromium >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian package: chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "chromium not installed: the browser test of the HTML report will be skipped"; \
 	fi
 
 python-deps: $(VENV)/.installed

@@ -6,11 +6,15 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/reference.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/abundance.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -86,8 +86,11 @@ class Annotation:
         for gene in genes.values():
             self._trees.setdefault(gene.chrom, IntervalTree()).addi(gene.start, gene.end + 1, gene)
         self.by_name = {}
+        self._transcripts = {}
         for gene in genes.values():
             self.by_name.setdefault(gene.name, gene)
+            for tx in gene.transcripts:
+                self._transcripts[tx.transcript_id.split(".")[0]] = tx
 
     def genes_at(self, chrom: str, pos: int) -> list:
         tree = self._trees.get(chrom)
@@ -98,11 +101,8 @@ class Annotation:
         return [iv.data for iv in tree.overlap(start, end + 1)] if tree else []
 
     def transcript(self, transcript_id: str):
-        for gene in self.genes.values():
-            for tx in gene.transcripts:
-                if tx.transcript_id.split(".")[0] == transcript_id.split(".")[0]:
-                    return tx
-        return None
+        """A transcript by ID, version ignored; None when absent."""
+        return self._transcripts.get(str(transcript_id).split(".")[0])
 
 
 def load_gtf(path: str) -> Annotation:

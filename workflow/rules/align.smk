@@ -27,6 +27,7 @@ rule star_align:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         log_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
+        log_main=f"{OUTDIR}/{{sample}}/star/Log.out",
         splice_junctions=f"{OUTDIR}/{{sample}}/star/SJ.out.tab",
         gene_counts=f"{OUTDIR}/{{sample}}/star/ReadsPerGene.out.tab",
     log:

@@ -1,5 +1,6 @@
 import os
 import re
+import shutil
 import sys
 
 import pandas as pd
@@ -11,6 +12,7 @@ sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
 from samplesheet import InputError, read_sample_sheet, timepoint_order  # noqa: E402
 from reference import star_mem_mb  # noqa: E402
+from kinase import load_knowledge_base  # noqa: E402
 
 
 def fail(message):
@@ -31,6 +33,17 @@ def validated_config(config):
         path = config["reference"][key]
         if not os.path.isfile(path):
             fail(f"configuration: reference.{key} file not found: {path}")
+    for key, path in config["knowledge_base"].items():
+        # the shipped knowledge base is found from any working directory
+        shipped = os.path.join(workflow.basedir, path)
+        if not os.path.isabs(path) and not os.path.exists(path) and os.path.exists(shipped):
+            config["knowledge_base"][key] = shipped
+    try:
+        load_knowledge_base(
+            config["knowledge_base"]["kinases"], config["knowledge_base"]["actionability"]
+        )
+    except InputError as err:
+        fail(f"knowledge base: {err}")
     return config
 
 
@@ -83,6 +96,19 @@ def arriba_database_args(wildcards):
     return " ".join(args)
 
 
+def patient_trend_input(wildcards):
+    """The patient's trend table, for patients followed over more than one sample."""
+    patient = SAMPLES[wildcards.sample]["patient"]
+    if patient in FOLLOWED_PATIENTS:
+        return {"trend": f"{OUTDIR}/patients/{patient}/abundance_trend.tsv"}
+    return {}
+
+
+def python_tool(name):
+    """A tool installed with the Python packages: on PATH, else beside this Python (the venv)."""
+    return shutil.which(name) or os.path.join(os.path.dirname(sys.executable), name)
+
+
 def rule_resources(rule_name, key, default=None):
     """threads / mem_mb / runtime for a rule from config, then config default."""
     table = config.get("resources", {})
@@ -106,10 +132,18 @@ def final_outputs():
             f"{OUTDIR}/{sample}/star/Aligned.sortedByCoord.out.bam.bai",
             f"{OUTDIR}/{sample}/star/Chimeric.out.junction",
             f"{OUTDIR}/{sample}/fusions.tsv",
+            f"{OUTDIR}/{sample}/kinase_fusions.tsv",
+            f"{OUTDIR}/{sample}/report.json",
+            f"{OUTDIR}/{sample}/report.html",
         ]
     for patient in FOLLOWED_PATIENTS:
         outputs += [
             f"{OUTDIR}/patients/{patient}/abundance_trend.tsv",
             f"{OUTDIR}/patients/{patient}/abundance_trend.svg",
         ]
+    outputs += [
+        f"{OUTDIR}/summary.tsv",
+        f"{OUTDIR}/summary.html",
+        f"{OUTDIR}/multiqc/multiqc_report.html",
+    ]
     return outputs

@@ -1,0 +1,301 @@
+"""Per-sample actionability report: report.json (machine) and report.html (people).
+
+The HTML is rendered with Jinja2 autoescaping, so every value from the input
+or the knowledge base is shown as text; it is self-contained (inline CSS and
+SVG, a Content-Security-Policy that forbids any request and any script).
+"""
+
+import datetime
+import json
+import math
+import os
+import re
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+SCHEMA_VERSION = "1.0"
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "VERSION")
+CAVEATS = [
+    "Evidence levels hold for the indication listed with each therapy; the tumour type decides which applies.",
+    "Abundance is fusion / (fusion + wild-type) fragments of the 5' partner at the breakpoint in RNA: it follows "
+    "expression and tumour content and is comparable between timepoints only for the same assay.",
+    "Knowledge-base entries marked unverified and kinase-domain coordinates marked verified: false must be "
+    "checked before clinical use.",
+    "A fusion not found can still be present below the detection limit, or outside the annotated genes.",
+]
+
+
+# --- inputs -------------------------------------------------------------------------
+
+
+def star_qc(log_final: str) -> dict:
+    """Read pairs, mapping and chimeric rates from STAR's Log.final.out."""
+    values = {}
+    with open(log_final) as fh:
+        for line in fh:
+            if "|" in line:
+                key, value = (part.strip() for part in line.split("|", 1))
+                values[key] = value
+    return {
+        "read_pairs": int(values.get("Number of input reads", 0) or 0),
+        "uniquely_mapped_pct": _percent(values.get("Uniquely mapped reads %")),
+        "multimapped_pct": _percent(values.get("% of reads mapped to multiple loci")),
+        "chimeric_reads": int(values.get("Number of chimeric reads", 0) or 0),
+        "chimeric_pct": _percent(values.get("% of chimeric reads")),
+    }
+
+
+def _percent(text) -> float | None:
+    return float(text.rstrip("%")) if text and text.rstrip("%").replace(".", "", 1).isdigit() else None
+
+
+def star_version(log_out: str) -> str:
+    with open(log_out) as fh:
+        for line in fh:
+            match = re.search(r"STAR version=(\S+)", line)
+            if match:
+                return match.group(1)
+    return "unknown"
+
+
+def pipeline_version() -> str:
+    try:
+        with open(PIPELINE_VERSION_FILE) as fh:
+            return fh.read().strip()
+    except OSError:
+        return "unknown"
+
+
+# --- diagram ------------------------------------------------------------------------
+
+
+def transcript_offset(tx, pos: int):
+    """0-based position of genomic `pos` in the spliced transcript, None outside its exons."""
+    offset = 0
+    for start, end in tx.exons:
+        if start <= pos <= end:
+            return offset + (pos - start if tx.strand == "+" else end - pos)
+        offset += end - start + 1
+    return None
+
+
+def cds_to_transcript(tx, cds_offset: int):
+    """Spliced-transcript position of a CDS offset (walks the CDS segments)."""
+    for start, end, _ in tx.cds:
+        length = end - start + 1
+        if cds_offset < length:
+            genomic = start + cds_offset if tx.strand == "+" else end - cds_offset
+            return transcript_offset(tx, genomic)
+        cds_offset -= length
+    return None
+
+
+def diagram(call: dict, annotation, kb) -> dict | None:
+    """Shapes of the fusion diagram: both partners' exons, the kept ones, the domain."""
+    tx5 = annotation.transcript(call.get("transcript5", "."))
+    tx3 = annotation.transcript(call.get("transcript3", "."))
+    if tx5 is None or tx3 is None:
+        return None
+    exon5, exon3 = _int(call.get("exon5")), _int(call.get("exon3"))
+    if not exon5 or not exon3:
+        return None
+    width = 760.0
+    rows = []
+    partners = (
+        (call["gene5"], tx5, range(1, exon5 + 1), "#1565c0"),
+        (call["gene3"], tx3, range(exon3, len(tx3.exons) + 1), "#ef6c00"),
+    )
+    for label, tx, kept, color in partners:
+        lengths = [e - s + 1 for s, e in tx.exons]
+        scale = width / sum(lengths)
+        x, boxes = 0.0, []
+        for number, length in enumerate(lengths, start=1):
+            boxes.append({"x": round(x, 1), "w": round(max(length * scale - 1, 1), 1), "kept": number in kept,
+                          "number": number})  # fmt: skip
+            x += length * scale
+        rows.append({"label": f"{label} ({tx.transcript_id})", "boxes": boxes, "color": color})
+    kept5 = [e - s + 1 for s, e in tx5.exons[:exon5]]
+    kept3 = [e - s + 1 for s, e in tx3.exons[exon3 - 1 :]]
+    scale = width / (sum(kept5) + sum(kept3))
+    fused, x = [], 0.0
+    for part, lengths, first in (("5", kept5, 1), ("3", kept3, exon3)):
+        for i, length in enumerate(lengths):
+            fused.append(
+                {
+                    "x": round(x, 1),
+                    "w": round(max(length * scale - 1, 1), 1),
+                    "part": part,
+                    "number": first + i,
+                }
+            )
+            x += length * scale
+    junction_x = round(sum(kept5) * scale, 1)
+    domain_box = None
+    kinase = call.get("kinase")
+    entry = kb.kinases["genes"].get(kinase) if kinase else None
+    if entry:
+        side_tx, side = (tx3, "3") if call.get("partner_role") == "3prime" else (tx5, "5")
+        lo = cds_to_transcript(side_tx, (int(entry["domain"]["start"]) - 1) * 3)
+        hi = cds_to_transcript(side_tx, int(entry["domain"]["end"]) * 3 - 1)
+        if lo is not None and hi is not None:
+            shift = sum(kept5) - sum(e - s + 1 for s, e in tx3.exons[: exon3 - 1]) if side == "3" else 0
+            start, end = (lo + shift) * scale, (hi + shift) * scale
+            start, end = max(0.0, start), min(width, end)
+            if end > start:
+                domain_box = {
+                    "x": round(start, 1),
+                    "w": round(end - start, 1),
+                    "name": entry["domain"].get("name", "domain"),
+                }
+    return {"width": width, "partners": rows, "fused": fused, "junction_x": junction_x, "domain": domain_box}
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- report -------------------------------------------------------------------------
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _evidence(call: dict) -> dict:
+    return {
+        "junction_reads": _int(call.get("junction_reads")), "spanning_pairs": _int(call.get("spanning_pairs")),
+        "fusion_reads": _int(call.get("fusion_reads")), "wt_reads5": _int(call.get("wt_reads5")),
+        "abundance": _number(call.get("abundance")), "abundance_ci_low": _number(call.get("abundance_ci_low")),
+        "abundance_ci_high": _number(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
+        "filters": str(call.get("filters", ".")),
+    }  # fmt: skip
+
+
+def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
+                 versions: dict, kb, annotation) -> dict:  # fmt: skip
+    """The report as a plain dict (report.json; report.html renders the same dict)."""
+    genes = kb.actionability["genes"]
+    notes = kb.actionability.get("fusions", {})
+    entries = []
+    for call in kinase_table.to_dict("records"):
+        kinase = call["kinase"]
+        therapies = [
+            {k: str(t.get(k, "")) for k in ("drug", "class", "level", "indication", "approval")} | {"sources": list(t.get("sources", []))}
+            for t in (genes.get(kinase) or {}).get("therapies") or []
+        ]  # fmt: skip
+        resistance = [
+            {"mutation": str(r["mutation"]), "resistant_to": [str(x) for x in r.get("resistant_to", [])],
+             "next_line": [str(x) for x in r.get("next_line", [])], "sources": list(r.get("sources", []))}
+            for r in (genes.get(kinase) or {}).get("resistance") or []
+        ]  # fmt: skip
+        note = notes.get(call["fusion"], {})
+        entries.append({
+            **{k: str(call.get(k, ".")) for k in ("fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5",
+                                                   "exon3", "transcript5", "transcript3", "kinase", "partner_role",
+                                                   "kinase_domain", "kinase_domain_retained", "reading_frame", "tier",
+                                                   "actionable", "tier_reason", "type")},
+            "evidence": _evidence(call),
+            "therapies": therapies if call.get("actionable") == "yes" else [],
+            "resistance": resistance if call.get("actionable") == "yes" else [],
+            "note": str(note.get("note", "")), "note_sources": list(note.get("sources", [])),
+            "trend": _trend_rows(trend, call, sample["sample"]),
+            "diagram": diagram(call, annotation, kb),
+        })  # fmt: skip
+    actionable = [e for e in entries if e["actionable"] == "yes"]
+    if actionable:
+        top = actionable[0]
+        drugs = ", ".join(t["drug"] for t in top["therapies"])
+        headline = {"status": "actionable", "fusion": top["fusion"], "tier": top["tier"],
+                    "text": f"{top['fusion']}: tier {top['tier']} actionable kinase fusion ({top['kinase']}); {drugs}"}  # fmt: skip
+    else:
+        headline = {
+            "status": "none",
+            "fusion": None,
+            "tier": None,
+            "text": "No actionable kinase fusion found.",
+        }
+    passing = fusions[fusions["pass"] == "yes"] if len(fusions) else fusions
+    kinase_names = set(kinase_table["fusion"]) if len(kinase_table) else set()
+    others = [
+        {"fusion": str(r["fusion"]), "breakpoint5": str(r["breakpoint5"]), "breakpoint3": str(r["breakpoint3"]),
+         **_evidence(r)}
+        for r in passing.to_dict("records") if r["fusion"] not in kinase_names
+    ]  # fmt: skip
+    used = {s for e in entries for t in e["therapies"] for s in t["sources"]}
+    used |= {s for e in entries for r in e["resistance"] for s in r["sources"]} | {
+        s for e in entries for s in e["note_sources"]
+    }
+    sources = {k: str(v) for k, v in kb.actionability.get("sources", {}).items() if k in used}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "sample": sample["sample"], "patient": sample["patient"], "timepoint": str(sample["timepoint"]),
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "versions": versions, "headline": headline, "kinase_fusions": entries, "other_fusions": others,
+        "qc": qc, "caveats": CAVEATS, "sources": sources,
+    }  # fmt: skip
+
+
+def _trend_rows(trend: pd.DataFrame | None, call: dict, sample: str) -> list:
+    """This fusion's measurements up to and including this sample, when earlier samples exist."""
+    if trend is None or trend.empty:
+        return []
+    rows = trend[
+        (trend["breakpoint5"] == call["breakpoint5"]) & (trend["breakpoint3"] == call["breakpoint3"])
+    ]
+    if sample not in set(rows["sample"]):
+        return []
+    upto = rows.iloc[: list(rows["sample"]).index(sample) + 1]
+    if len(upto) < 2:
+        return []
+    return [
+        {"sample": str(r["sample"]), "timepoint": str(r["timepoint"]), "called": str(r["called"]),
+         "fusion_reads": _int(r["fusion_reads"]), "wt_reads5": _int(r["wt_reads5"]),
+         "abundance": _number(r["abundance"]), "abundance_ci_low": _number(r["abundance_ci_low"]),
+         "abundance_ci_high": _number(r["abundance_ci_high"]), "change": _number(r["change"]),
+         "p_value": _number(r["p_value"])}
+        for r in upto.to_dict("records")
+    ]  # fmt: skip
+
+
+def render_html(report: dict) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f}%"
+    env.filters["num"] = lambda v, digits=3: "n/a" if v is None else f"{v:.{digits}g}"
+    env.filters["points"] = lambda v: "" if v is None else f"{100 * v:+.1f} points"
+    return env.get_template("report.html.j2").render(report=report)
+
+
+def main(snakemake) -> None:
+    from annotation import load_gtf
+    from fusion_table import read_table
+    from kinase import load_knowledge_base
+
+    from rulelog import atomic_write
+
+    kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)
+    trend = read_table(snakemake.input.trend) if snakemake.input.get("trend") else None
+    versions = {"pipeline": pipeline_version(), "star": star_version(snakemake.input.star_log),
+                **kb.versions, "reference_fasta": os.path.basename(snakemake.params.fasta),
+                "reference_gtf": os.path.basename(snakemake.params.gtf)}  # fmt: skip
+    report = build_report(snakemake.params.sample, read_table(snakemake.input.kinase_calls),
+                          read_table(snakemake.input.calls), star_qc(snakemake.input.star_final), trend, versions,
+                          kb, load_gtf(snakemake.input.gtf))  # fmt: skip
+    with atomic_write(snakemake.output.json) as out:
+        json.dump(report, out, indent=2)
+    with atomic_write(snakemake.output.html) as out:
+        out.write(render_html(report))
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from rulelog import run_rule
+
+    run_rule(main, snakemake)  # noqa: F821

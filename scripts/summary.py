@@ -1,0 +1,68 @@
+"""Run-level summary across samples: summary.tsv and summary.html (one row per sample)."""
+
+import json
+import os
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from report import TEMPLATES
+
+SUMMARY_COLUMNS = [
+    "sample", "patient", "timepoint", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
+    "abundance_ci_high", "therapies", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
+    "report",
+]  # fmt: skip
+
+
+def summary_row(report: dict, report_path: str, outdir: str) -> dict:
+    actionable = [f for f in report["kinase_fusions"] if f["actionable"] == "yes"]
+    top = actionable[0] if actionable else None
+    others = [f["fusion"] for f in report["kinase_fusions"] if f is not top]
+    return {
+        "sample": report["sample"], "patient": report["patient"], "timepoint": report["timepoint"],
+        "finding": "actionable kinase fusion" if top else "none",
+        "fusion": top["fusion"] if top else ".", "tier": top["tier"] if top else ".",
+        "kinase": top["kinase"] if top else ".",
+        "abundance": top["evidence"]["abundance"] if top else None,
+        "abundance_ci_low": top["evidence"]["abundance_ci_low"] if top else None,
+        "abundance_ci_high": top["evidence"]["abundance_ci_high"] if top else None,
+        "therapies": "; ".join(f"{t['drug']} ({t['level']})" for t in top["therapies"]) if top else ".",
+        "other_kinase_fusions": ", ".join(others) or ".",
+        "read_pairs": report["qc"]["read_pairs"], "uniquely_mapped_pct": report["qc"]["uniquely_mapped_pct"],
+        "chimeric_pct": report["qc"]["chimeric_pct"],
+        "report": os.path.relpath(os.path.join(os.path.dirname(report_path), "report.html"), outdir),
+    }  # fmt: skip
+
+
+def summarise(report_paths: list, outdir: str) -> pd.DataFrame:
+    rows = []
+    for path in report_paths:
+        with open(path) as fh:
+            rows.append(summary_row(json.load(fh), path, outdir))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def render_summary(table: pd.DataFrame, versions: dict) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["pct"] = lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.1f}%"
+    return env.get_template("summary.html.j2").render(rows=table.to_dict("records"), versions=versions)
+
+
+def main(snakemake) -> None:
+    from rulelog import atomic_write
+
+    table = summarise(list(snakemake.input.reports), snakemake.params.outdir)
+    with atomic_write(snakemake.output.tsv) as out:
+        table.to_csv(out, sep="\t", index=False, na_rep=".", float_format="%.4f")
+    versions = {}
+    if len(snakemake.input.reports):
+        with open(snakemake.input.reports[0]) as fh:
+            versions = json.load(fh)["versions"]
+    with atomic_write(snakemake.output.html) as out:
+        out.write(render_summary(table, versions))
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from rulelog import run_rule
+
+    run_rule(main, snakemake)  # noqa: F821

@@ -1,0 +1,78 @@
+"""Kinase annotation, tiers and reports from the real workflow on the demo reads (issue 5)."""
+
+import json
+
+import jsonschema
+import pytest
+from conftest import ROOT, run_workflow
+from fusion_table import read_table
+
+pytestmark = pytest.mark.workflow
+
+SEEDS = {  # fusion: (sample, exon5, exon3, drug class)
+    "KHDRBS1::NTRK1": ("S1", "8", "12", "TRK inhibitor"),
+    "LMNA::NTRK1": ("S2", "2", "11", "TRK inhibitor"),
+    "ETV6::NTRK3": ("S2", "5", "15", "TRK inhibitor"),
+    "YWHAE::ROS1": ("S3", "5", "34", "ROS1 inhibitor"),
+    "EML4::ALK": ("S3", "13", "20", "ALK inhibitor"),
+    "CCDC6::RET": ("S3", "1", "12", "RET inhibitor"),
+    "HMBOX1::ALK": ("S4", "6", "20", "ALK inhibitor"),
+}
+
+
+def kinase_table(demo_run, sample):
+    return read_table(demo_run["out"] / sample / "kinase_fusions.tsv").set_index("fusion")
+
+
+def test_seed_fusions_are_annotated_and_tiered(demo_run):
+    for fusion, (sample, exon5, exon3, drug_class) in SEEDS.items():
+        row = kinase_table(demo_run, sample).loc[fusion]
+        assert (row["exon5"], row["exon3"]) == (exon5, exon3), fusion
+        assert row["kinase_domain_retained"] == "yes", fusion
+        assert row["reading_frame"] == "in-frame", fusion
+        assert row["partner_role"] == "3prime"
+        assert row["actionable"] == "yes" and row["tier"] in ("I", "II"), fusion
+        assert drug_class in row["drug_classes"], fusion
+    assert kinase_table(demo_run, "S1").loc["KHDRBS1::NTRK1", "therapies"].startswith("larotrectinib (1)")
+
+
+def test_reciprocal_with_kinase_at_the_5prime_end_is_not_actionable(demo_run):
+    row = kinase_table(demo_run, "S3").loc["ALK::EML4"]
+    assert (row["tier"], row["actionable"], row["partner_role"]) == ("III", "no", "5prime")
+    assert "non-actionable end" in row["tier_reason"]
+    report = json.loads((demo_run["out"] / "S3/report.json").read_text())
+    reciprocal = next(f for f in report["kinase_fusions"] if f["fusion"] == "ALK::EML4")
+    assert reciprocal["therapies"] == []
+
+
+def test_reports_validate_and_say_what_was_found(demo_run):
+    schema = json.loads((ROOT / "workflow/schemas/report.schema.json").read_text())
+    for sample in ("S1", "S2", "S3", "S4", "S5", "S6"):
+        report = json.loads((demo_run["out"] / sample / "report.json").read_text())
+        jsonschema.validate(report, schema)
+    none = json.loads((demo_run["out"] / "S6/report.json").read_text())
+    assert none["headline"] == {"status": "none", "fusion": None, "tier": None,
+                                "text": "No actionable kinase fusion found."}  # fmt: skip
+    assert "No actionable kinase fusion found." in (demo_run["out"] / "S6/report.html").read_text()
+    s5 = json.loads((demo_run["out"] / "S5/report.json").read_text())
+    assert s5["headline"]["fusion"] == "HMBOX1::ALK"
+    trend = s5["kinase_fusions"][0]["trend"]
+    assert [t["sample"] for t in trend] == ["S4", "S5"] and trend[1]["change"] > 0
+    assert s5["qc"]["read_pairs"] > 1000 and s5["versions"]["star"] == "2.7.10b"
+
+
+def test_run_summary_and_multiqc(demo_run):
+    summary = read_table(demo_run["out"] / "summary.tsv").set_index("sample")
+    assert list(summary.index) == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    assert summary.loc["S6", "finding"] == "none"
+    assert summary.loc["S4", "fusion"] == "HMBOX1::ALK"
+    assert (demo_run["out"] / "summary.html").exists()
+    multiqc = (demo_run["out"] / "multiqc/multiqc_report.html").read_text()
+    assert "STAR" in multiqc and "S5" in multiqc
+
+
+def test_snakemake_report_bundles_the_reports(demo_run, tmp_path):
+    target = tmp_path / "workflow_report.html"
+    result = run_workflow(demo_run["workdir"], "--report", str(target))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert target.stat().st_size > 10000

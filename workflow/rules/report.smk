@@ -1,0 +1,104 @@
+rule kinase_annotation:
+    input:
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kinases=config["knowledge_base"]["kinases"],
+        actionability=config["knowledge_base"]["actionability"],
+    output:
+        f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+    log:
+        f"{OUTDIR}/logs/kinase_annotation/{{sample}}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("kinase_annotation", "mem_mb", 2000),
+        runtime=rule_resources("kinase_annotation", "runtime", 10),
+    params:
+        min_support=config["actionability"]["min_support_tier1"],
+    script:
+        "../../scripts/kinase.py"
+
+
+rule sample_report:
+    input:
+        unpack(patient_trend_input),
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
+        star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kinases=config["knowledge_base"]["kinases"],
+        actionability=config["knowledge_base"]["actionability"],
+    output:
+        json=f"{OUTDIR}/{{sample}}/report.json",
+        html=report(
+            f"{OUTDIR}/{{sample}}/report.html",
+            caption="../report/sample_report.rst",
+            category="Sample reports",
+            labels={"sample": "{sample}"},
+        ),
+    log:
+        f"{OUTDIR}/logs/sample_report/{{sample}}.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("sample_report", "mem_mb", 2000),
+        runtime=rule_resources("sample_report", "runtime", 10),
+    params:
+        sample=lambda wildcards: SAMPLES[wildcards.sample],
+        fasta=config["reference"]["fasta"],
+        gtf=config["reference"]["gtf"],
+    script:
+        "../../scripts/report.py"
+
+
+rule run_summary:
+    input:
+        reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=SAMPLES),
+    output:
+        tsv=f"{OUTDIR}/summary.tsv",
+        html=report(
+            f"{OUTDIR}/summary.html",
+            caption="../report/summary.rst",
+            category="Run summary",
+        ),
+    log:
+        f"{OUTDIR}/logs/run_summary/run_summary.log",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("run_summary", "mem_mb", 1000),
+        runtime=rule_resources("run_summary", "runtime", 10),
+    params:
+        outdir=lambda wildcards, output: os.path.dirname(output.tsv),
+    script:
+        "../../scripts/summary.py"
+
+
+rule multiqc:
+    input:
+        expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES),
+    output:
+        report(
+            f"{OUTDIR}/multiqc/multiqc_report.html",
+            caption="../report/multiqc.rst",
+            category="Run summary",
+        ),
+    log:
+        f"{OUTDIR}/logs/multiqc/multiqc.log",
+    conda:
+        "../../envs/multiqc.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("multiqc", "mem_mb", 2000),
+        runtime=rule_resources("multiqc", "runtime", 20),
+    params:
+        outdir=lambda wildcards, output: os.path.dirname(output[0]),
+        inputs=lambda wildcards, input: " ".join(os.path.dirname(path) for path in input),
+        multiqc=python_tool("multiqc"),
+    shell:
+        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star"
+        " --outdir {params.outdir} {params.inputs} > {log} 2>&1"
