@@ -8,7 +8,7 @@ CORES ?= 2
 DEMO := resources/demo
 DEBIAN_PACKAGES := rna-star samtools
 
-.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format clean
+.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format benchmark clean
 
 demo: setup demo-data
 	$(VENV)/bin/snakemake --cores $(CORES)
@@ -29,15 +29,25 @@ system-deps:
 		exit 1; \
 	fi
 
-# Headless Chromium for the report's browser test (skipped with a reason when absent).
-test-deps:
-	@if command -v chromium >/dev/null; then exit 0; fi; \
+# Test-only tools: headless Chromium (report browser test) and a single-node SLURM with the
+# executor plugin kept outside .venv (tests/test_slurm.py). Tests that miss them are skipped.
+TEST_DEBIAN_PACKAGES := chromium slurmctld slurmd slurm-client munge
+SLURM_PLUGIN := .slurm-plugin
+
+test-deps: python-deps $(SLURM_PLUGIN)/.installed
+	@missing=""; for tool in chromium slurmctld slurmd munged sinfo; do \
+		command -v $$tool >/dev/null || missing=yes; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian package: chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		echo "installing Debian packages: $(TEST_DEBIAN_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBIAN_PACKAGES); \
 	else \
-		echo "chromium not installed: the browser test of the HTML report will be skipped"; \
+		echo "not root: browser and SLURM tests will be skipped ($(TEST_DEBIAN_PACKAGES) missing)"; \
 	fi
+
+$(SLURM_PLUGIN)/.installed: requirements-slurm.txt | python-deps
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(SLURM_PLUGIN) -r requirements-slurm.txt
+	touch $@
 
 python-deps: $(VENV)/.installed
 
@@ -60,6 +70,9 @@ lint: setup demo-data
 format: setup
 	$(VENV)/bin/snakefmt Snakefile workflow/rules
 	$(VENV)/bin/ruff format scripts tests benchmarks
+
+benchmark: setup demo-data
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf results .snakemake

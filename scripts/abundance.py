@@ -1,5 +1,8 @@
 """Fusion abundance: fusion fragments versus wild-type fragments at each breakpoint.
 
+The Snakemake entry point first merges the callers' tables (one row per
+breakpoint, see fusion_table.merge_callers), then measures every row.
+
 Unit: fragments (read pairs) with a read across the junction, counted the
 same way on both sides of the ratio, with at least `min_anchor` aligned bases
 on each side of the junction (STAR misses some chimeric reads with shorter
@@ -181,11 +184,15 @@ def format_abundance(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
-    from fusion_table import read_table, write_table
+    from fusion_table import empty_table, merge_callers, read_table, write_table
 
     settings = CountSettings.from_config(snakemake.params.settings)
-    table = read_table(snakemake.input.calls)
-    logging.info("measuring abundance of %d calls in %s", len(table), snakemake.input.bam)
+    tables = {caller: read_table(path) for caller, path in zip(snakemake.params.callers, snakemake.input.calls)}
+    for caller, calls in tables.items():
+        logging.info("%s: %d calls", caller, len(calls))
+    table = merge_callers(tables)
+    table = table if not table.empty else empty_table()
+    logging.info("measuring abundance of %d merged calls in %s", len(table), snakemake.input.bam)
     if len(table):
         table = add_abundance(table, snakemake.input.bam, snakemake.input.junctions, settings)
     for column in ABUNDANCE_COLUMNS:

@@ -144,7 +144,10 @@ def build_star_index(fasta, gtf, index_dir, clipped_gtf, threads, sjdb_overhang,
     log.flush()
     result = subprocess.run(command, stdout=log, stderr=log)
     if result.returncode != 0:
-        raise RuntimeError(f"STAR genomeGenerate failed with exit code {result.returncode}; see {log.name}")
+        from star_align import raise_star_failure
+
+        log.flush()
+        raise_star_failure(result.returncode, index_dir, [index_dir + "/Log.out", log.name])
 
 
 def main(snakemake) -> None:

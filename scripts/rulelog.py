@@ -5,6 +5,7 @@ turns an InputError into one clear line on the console and in the log, with
 no traceback, so a lab user sees which input is wrong.
 """
 
+import errno
 import logging
 import os
 import sys
@@ -24,8 +25,10 @@ def run_rule(main, snakemake) -> None:
     )
     try:
         main(snakemake)
-    except InputError as err:
-        message = f"ERROR: {err}"
+    except (InputError, OSError) as err:
+        if isinstance(err, OSError) and err.errno != errno.ENOSPC:
+            raise
+        message = f"ERROR: {err}" if isinstance(err, InputError) else f"ERROR: {_disk_full(err, snakemake)}"
         print(message, file=log_fh, flush=True)
         if log_fh is not console:
             print(message, file=console, flush=True)
@@ -34,6 +37,11 @@ def run_rule(main, snakemake) -> None:
         sys.stderr = console
         if log_fh is not console:
             log_fh.close()
+
+
+def _disk_full(err: OSError, snakemake) -> str:
+    where = err.filename or (snakemake.output[0] if snakemake.output else "output")
+    return f"{os.path.dirname(os.path.abspath(str(where)))}: no space left on the output device (writing {os.path.basename(str(where))})"
 
 
 @contextmanager

@@ -11,6 +11,8 @@ import re
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 INTEGER = re.compile(r"^[0-9]+$")
+# folders of {outdir} that are not samples
+RESERVED = frozenset({"reference", "patients", "logs", "benchmarks", "multiqc"})
 
 
 class InputError(Exception):
@@ -55,6 +57,8 @@ def read_sample_sheet(path: str, base_dir: str = ".") -> list[dict]:
                     f"{where}: {column} '{row[column]}' may hold only letters, digits, "
                     "'.', '_' and '-', and must start with a letter or digit"
                 )
+        if row["sample"] in RESERVED:
+            raise InputError(f"{where}: '{row['sample']}' is reserved for an output folder; rename the sample")
         if row["sample"] in seen:
             raise InputError(f"{where}: duplicate sample name (first on line {seen[row['sample']]})")
         seen[row["sample"]] = number

@@ -13,9 +13,10 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_TIMEOUT = 900
 
 
-def run_workflow(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> subprocess.CompletedProcess:
-    """Run the real workflow in `workdir` with its config.yaml; never hangs past `timeout`."""
-    command = [
+def workflow_command(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> list:
+    """The snakemake command for `workdir`, under `timeout -k` so nothing it starts outlives the limit."""
+    return [
+        "timeout", "-k", "10", str(timeout),
         SNAKEMAKE,
         "--snakefile", str(ROOT / "Snakefile"),
         "--directory", str(workdir),
@@ -23,8 +24,25 @@ def run_workflow(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> 
         "--cores", "2",
         *args,
     ]  # fmt: skip
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def workflow_env(**extra) -> dict:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **extra}
+
+
+def run_workflow(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT, env=None) -> subprocess.CompletedProcess:
+    """Run the real workflow in `workdir` with its config.yaml; never hangs past `timeout`."""
+    command = workflow_command(workdir, *args, timeout=timeout)
+    return subprocess.run(command, capture_output=True, text=True, env=env or workflow_env())
+
+
+def output_tables(out: Path) -> dict:
+    """{relative path: bytes} of every TSV result (benchmarks and logs left out: they hold timings)."""
+    return {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*.tsv"))
+        if path.relative_to(out).parts[0] not in ("benchmarks", "logs")
+    }
 
 
 def write_config(workdir: Path, fasta: str, gtf: str, samples: str = "samples.tsv", **extra) -> Path:

@@ -48,6 +48,7 @@ def test_valid_sheet_resolves_paths_and_orders_timepoints(fastqs):
         ([["s1", "P1", "1", "missing.fq", "a_2.fq"]], "line 2 (sample 's1'): fq1 file not found: missing.fq"),
         ([["s1", "P1", "1", "a_1.fq", "a_1.fq"]], "fq1 and fq2 are the same file"),
         ([["s1", "", "1", "a_1.fq", "a_2.fq"]], "empty 'patient'"),
+        ([["patients", "P1", "1", "a_1.fq", "a_2.fq"]], "'patients' is reserved for an output folder"),
     ],
 )
 def test_bad_rows_name_the_line_and_problem(fastqs, rows, message):

@@ -1,6 +1,6 @@
 rule abundance:
     input:
-        calls=f"{OUTDIR}/{{sample}}/callers/merged.tsv",
+        calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
@@ -17,6 +17,7 @@ rule abundance:
         mem_mb=rule_resources("abundance", "mem_mb", 1000),
         runtime=rule_resources("abundance", "runtime", 30),
     params:
+        callers=CALLERS,
         settings=config["abundance"],
     script:
         "../../scripts/abundance.py"
@@ -48,6 +49,8 @@ rule abundance_trend:
         ),
     log:
         f"{OUTDIR}/logs/abundance_trend/{{patient}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/abundance_trend/{{patient}}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1

@@ -79,6 +79,8 @@ rule adapt_calls:
         f"{OUTDIR}/{{sample}}/callers/{{caller}}.tsv",
     log:
         f"{OUTDIR}/logs/adapt_calls/{{sample}}.{{caller}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/adapt_calls/{{sample}}.{{caller}}.tsv"
     wildcard_constraints:
         caller="arriba|starfusion",
     conda:
@@ -91,22 +93,3 @@ rule adapt_calls:
         caller=lambda wildcards: wildcards.caller,
     script:
         "../../scripts/adapters.py"
-
-
-rule merge_calls:
-    input:
-        [f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
-    output:
-        f"{OUTDIR}/{{sample}}/callers/merged.tsv",
-    log:
-        f"{OUTDIR}/logs/merge_calls/{{sample}}.log",
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=rule_resources("merge_calls", "mem_mb", 1000),
-        runtime=rule_resources("merge_calls", "runtime", 10),
-    params:
-        callers=CALLERS,
-    script:
-        "../../scripts/merge_calls.py"

@@ -8,6 +8,8 @@ rule kinase_annotation:
         f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
     log:
         f"{OUTDIR}/logs/kinase_annotation/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/kinase_annotation/{{sample}}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -40,6 +42,8 @@ rule sample_report:
         ),
     log:
         f"{OUTDIR}/logs/sample_report/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/sample_report/{{sample}}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -66,6 +70,8 @@ rule run_summary:
         ),
     log:
         f"{OUTDIR}/logs/run_summary/run_summary.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/run_summary/run_summary.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -89,6 +95,8 @@ rule multiqc:
         ),
     log:
         f"{OUTDIR}/logs/multiqc/multiqc.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/multiqc/multiqc.tsv"
     conda:
         "../../envs/multiqc.yaml"
     threads: 1

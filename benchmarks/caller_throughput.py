@@ -1,6 +1,6 @@
 """Built-in caller benchmark: throughput, peak memory, and share of STAR's time.
 
-    .venv/bin/python benchmarks/caller.py [--records 1000000] [--star-pairs 1000000]
+    .venv/bin/python benchmarks/caller_throughput.py [--records 1000000] [--star-pairs 1000000]
 
 Writes a generated Chimeric.out.junction (true fusions with many reads among
 random single-read chimeras, both strands, duplicates, spanning pairs), times

@@ -1,6 +1,6 @@
 """Abundance step benchmark: wild-type counting cost vs number of fusions and BAM size.
 
-    .venv/bin/python benchmarks/abundance.py
+    .venv/bin/python benchmarks/abundance_scaling.py
 
 Writes coordinate-sorted, indexed BAMs of 100 bp reads at the same local
 depth (the genome grows with the read count, as a deeper or longer run

@@ -1,0 +1,140 @@
+"""Bad inputs and a full disk: one clear error naming the input, no output that looks complete (issue 6)."""
+
+import gzip
+import os
+import shutil
+import subprocess
+
+import pytest
+from conftest import run_workflow, write_config
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture(scope="module")
+def fault_run(tmp_path_factory, demo_data):
+    """One run of a good sample beside four broken ones, with --keep-going."""
+    work = tmp_path_factory.mktemp("faults")
+    reads = demo_data["workdir"] / "data/reads"
+    good1, good2 = reads / "S6_R1.fastq.gz", reads / "S6_R2.fastq.gz"
+    text1 = gzip.open(good1, "rt").read()
+    data2 = good2.read_bytes()
+    (work / "cut_R2.fastq.gz").write_bytes(data2[: len(data2) // 2])
+    with gzip.open(work / "short_R2.fastq.gz", "wt") as fh:  # the mate file lost its last 4 records
+        fh.write("".join(gzip.open(good2, "rt").read().splitlines(keepends=True)[:-16]))
+    with gzip.open(work / "empty_R1.fastq.gz", "wt"):
+        pass
+    (work / "windows_R1.fastq").write_bytes(text1.replace("\n", "\r\n").encode())
+    rows = [("good", good1, good2), ("cut", good1, work / "cut_R2.fastq.gz"),
+            ("short", good1, work / "short_R2.fastq.gz"), ("empty", work / "empty_R1.fastq.gz", good2),
+            ("windows", work / "windows_R1.fastq", good2)]  # fmt: skip
+    (work / "samples.tsv").write_text(
+        "sample\tpatient\ttimepoint\tfq1\tfq2\n" + "".join(f"{s}\t{s}\t1\t{a}\t{b}\n" for s, a, b in rows)
+    )
+    data = demo_data["workdir"] / "data"
+    write_config(work, str(data / "genome.fa"), str(data / "genes.gtf"))
+    result = run_workflow(work, "--keep-going")
+    return work, result
+
+
+@pytest.mark.parametrize(
+    "sample, message",
+    [
+        ("cut", "cut_R2.fastq.gz: truncated or corrupt gzip file"),
+        ("short", "S6_R1.fastq.gz has 0 records but"),
+        ("empty", "empty_R1.fastq.gz: no reads (empty FASTQ)"),
+        ("windows", "windows_R1.fastq: Windows (CRLF) line endings in record 1"),
+    ],
+)
+def test_each_bad_sample_is_named_and_leaves_nothing(fault_run, sample, message):
+    work, result = fault_run
+    assert result.returncode != 0
+    if sample == "short":
+        message = "S6_R1.fastq.gz has"
+        assert "short_R2.fastq.gz has" in result.stderr and "mates must pair up" in result.stderr
+    assert message in result.stderr, result.stderr[-3000:]
+    assert not (work / "out" / sample / "star").exists()
+    assert not (work / "out" / sample / "qc/fastq_check.tsv").exists()
+    assert not (work / "out" / sample / "fusions.tsv").exists()
+
+
+def test_good_sample_completes_beside_them(fault_run):
+    work, _ = fault_run
+    assert (work / "out/good/report.html").exists()
+    assert (work / "out/good/kinase_fusions.tsv").exists()
+
+
+def bad_reference_run(tmp_path, demo_data, fasta_text=None, gtf_transform=None):
+    data = demo_data["workdir"] / "data"
+    fasta, gtf = tmp_path / "genome.fa", tmp_path / "genes.gtf"
+    fasta.write_text(fasta_text(data) if fasta_text else (data / "genome.fa").read_text())
+    gtf.write_text(gtf_transform((data / "genes.gtf").read_text()))
+    (tmp_path / "samples.tsv").write_text(
+        f"sample\tpatient\ttimepoint\tfq1\tfq2\nS6\tP\t1\t{data}/reads/S6_R1.fastq.gz\t{data}/reads/S6_R2.fastq.gz\n"
+    )
+    write_config(tmp_path, "genome.fa", "genes.gtf")
+    return run_workflow(tmp_path)
+
+
+def test_gtf_without_gene_name(tmp_path, demo_data):
+    def strip_names(text):
+        return "\n".join(line.replace(line[line.find("gene_name"):].split(";")[0] + ";", "")
+                         for line in text.splitlines()) + "\n"  # fmt: skip
+
+    result = bad_reference_run(tmp_path, demo_data, gtf_transform=strip_names)
+    assert result.returncode != 0
+    assert "ERROR: genes.gtf: exon rows have no gene_name attribute" in result.stderr
+    assert not (tmp_path / "out/reference/star_index").exists()
+    assert not (tmp_path / "out/reference/annotation.gtf").exists()
+
+
+def test_fasta_and_gtf_chromosome_names_differ(tmp_path, demo_data):
+    result = bad_reference_run(
+        tmp_path, demo_data, gtf_transform=lambda text: "\n".join(line[3:] for line in text.splitlines()) + "\n"
+    )
+    assert result.returncode != 0
+    assert "ERROR: genes.gtf: no chromosome name matches the FASTA (GTF has 1, 10, 11" in result.stderr
+    assert "check the 'chr' prefix" in result.stderr
+    assert not (tmp_path / "out/reference/star_index").exists()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount)]).returncode != 0:
+        pytest.skip("tmpfs mount not permitted here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)])
+
+
+def test_full_disk_is_reported_before_star_writes(tiny_disk, demo_data):
+    data = demo_data["workdir"] / "data"
+    work = tiny_disk
+    (work / "samples.tsv").write_text(
+        f"sample\tpatient\ttimepoint\tfq1\tfq2\nS6\tP\t1\t{data}/reads/S6_R1.fastq.gz\t{data}/reads/S6_R2.fastq.gz\n"
+    )
+    write_config(work, str(data / "genome.fa"), str(data / "genes.gtf"))
+    assert run_workflow(work, "out/reference/star_index").returncode == 0
+    free = shutil.disk_usage(work).free
+    with open(work / "filler", "wb") as fh:  # leave ~2 MB: less than STAR needs
+        fh.truncate(0)
+        fh.write(b"\0" * max(0, free - 2 * 2**20))
+    result = run_workflow(work, "--keep-going")
+    assert result.returncode != 0
+    assert "out/S6/star: only" in result.stderr and "MB free on the output device" in result.stderr
+    assert not (work / "out/S6/star/Aligned.sortedByCoord.out.bam").exists()
+    assert not (work / "out/S6/fusions.tsv").exists()
+
+
+def test_atomic_write_leaves_nothing_on_a_full_disk(tiny_disk):
+    from rulelog import atomic_write
+
+    with open(tiny_disk / "filler", "wb") as fh:
+        fh.write(b"\0" * (shutil.disk_usage(tiny_disk).free - 4096))
+    with pytest.raises(OSError):
+        with atomic_write(str(tiny_disk / "fusions.tsv")) as out:
+            out.write("x" * 10 * 2**20)
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
