@@ -66,11 +66,21 @@ def dag_rows(directory: Path) -> list:
     rows = []
     for samples in (10, 100, 1000):
         config = write_sheet(directory, samples)
-        base = [SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--configfile", str(config), "--cores", "2"]
+        base = [
+            SNAKEMAKE,
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--configfile",
+            str(config),
+            "--cores",
+            "2",
+        ]
         dag_s, dag = timed(base + ["--dag"], directory)
         dry_s, dry = timed(base + ["--dry-run", "--quiet", "rules"], directory)
         if dag.returncode or dry.returncode:
-            raise SystemExit(f"snakemake failed for {samples} samples:\n{dag.stderr[-2000:]}{dry.stderr[-2000:]}")
+            raise SystemExit(
+                f"snakemake failed for {samples} samples:\n{dag.stderr[-2000:]}{dry.stderr[-2000:]}"
+            )
         jobs = dag.stdout.count("[label")
         rows.append((f"DAG, {samples} samples ({jobs} jobs)", f"{dag_s:.1f} s"))
         target = " (target < 30 s)" if samples == 1000 else ""
@@ -87,7 +97,10 @@ def caller_rows(directory: Path) -> list:
     seconds = float(child.stdout.split("\t")[0])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return [
-        (f"built-in caller, {records:,} junction records", f"{seconds:.2f} s = {records / seconds:,.0f} records/s"),
+        (
+            f"built-in caller, {records:,} junction records",
+            f"{seconds:.2f} s = {records / seconds:,.0f} records/s",
+        ),
         ("built-in caller peak memory (max over child processes so far)", f"{peak:,.0f} MB"),
     ]
 
@@ -113,7 +126,9 @@ def end_to_end_rows(directory: Path) -> list:
     # samples.tsv holds paths relative to the project root
     sheet = work / "samples.tsv"
     sheet.write_text((DEMO / "samples.tsv").read_text().replace("resources/demo", str(DEMO.resolve())))
-    (work / "config.yaml").write_text((work / "config.yaml").read_text().replace(str((DEMO / "samples.tsv").resolve()), str(sheet)))
+    (work / "config.yaml").write_text(
+        (work / "config.yaml").read_text().replace(str((DEMO / "samples.tsv").resolve()), str(sheet))
+    )
     wall, result = timed([SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(work),
                           "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet"], work)  # fmt: skip
     if result.returncode:
@@ -127,7 +142,12 @@ def end_to_end_rows(directory: Path) -> list:
         rows.append((f"  rule {rule} (sum over jobs)", f"{seconds:.2f} s"))
     star = per_rule.get("star_index", 0) + per_rule.get("star_align", 0)
     total = sum(per_rule.values())
-    rows.append(("STAR share of summed job time", f"{100 * star / total:.0f}% (post-processing {100 - 100 * star / total:.0f}%)"))
+    rows.append(
+        (
+            "STAR share of summed job time",
+            f"{100 * star / total:.0f}% (post-processing {100 - 100 * star / total:.0f}%)",
+        )
+    )
     return rows
 
 

@@ -187,7 +187,9 @@ def main(snakemake) -> None:
     from fusion_table import empty_table, merge_callers, read_table, write_table
 
     settings = CountSettings.from_config(snakemake.params.settings)
-    tables = {caller: read_table(path) for caller, path in zip(snakemake.params.callers, snakemake.input.calls)}
+    tables = {
+        caller: read_table(path) for caller, path in zip(snakemake.params.callers, snakemake.input.calls)
+    }
     for caller, calls in tables.items():
         logging.info("%s: %d calls", caller, len(calls))
     table = merge_callers(tables)

@@ -181,7 +181,7 @@ def _evidence(call: dict) -> dict:
 
 
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
-                 versions: dict, kb, annotation) -> dict:  # fmt: skip
+                 versions: dict, kb, annotation, resistance: pd.DataFrame | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     genes = kb.actionability["genes"]
     notes = kb.actionability.get("fusions", {})
@@ -192,7 +192,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
             {k: str(t.get(k, "")) for k in ("drug", "class", "level", "indication", "approval")} | {"sources": list(t.get("sources", []))}
             for t in (genes.get(kinase) or {}).get("therapies") or []
         ]  # fmt: skip
-        resistance = [
+        known_resistance = [
             {"mutation": str(r["mutation"]), "resistant_to": [str(x) for x in r.get("resistant_to", [])],
              "next_line": [str(x) for x in r.get("next_line", [])], "sources": list(r.get("sources", []))}
             for r in (genes.get(kinase) or {}).get("resistance") or []
@@ -205,7 +205,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
                                                    "actionable", "tier_reason", "type")},
             "evidence": _evidence(call),
             "therapies": therapies if call.get("actionable") == "yes" else [],
-            "resistance": resistance if call.get("actionable") == "yes" else [],
+            "resistance": known_resistance if call.get("actionable") == "yes" else [],
             "note": str(note.get("note", "")), "note_sources": list(note.get("sources", [])),
             "trend": _trend_rows(trend, call, sample["sample"]),
             "diagram": diagram(call, annotation, kb),
@@ -223,6 +223,11 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
             "tier": None,
             "text": "No actionable kinase fusion found.",
         }
+    hotspots = _resistance_rows(resistance)
+    headline["resistance"] = [
+        f"{h['gene']} {h['mutation']} ({h['alt_fraction'] * 100:.0f}%{', new since ' + h['previous_sample'] if h['new'] == 'yes' else ''})"
+        for h in hotspots if h["status"] == "found"
+    ]  # fmt: skip
     passing = fusions[fusions["pass"] == "yes"] if len(fusions) else fusions
     kinase_names = set(kinase_table["fusion"]) if len(kinase_table) else set()
     others = [
@@ -240,8 +245,29 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "sample": sample["sample"], "patient": sample["patient"], "timepoint": str(sample["timepoint"]),
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": versions, "headline": headline, "kinase_fusions": entries, "other_fusions": others,
+        "resistance_hotspots": hotspots,
         "qc": qc, "caveats": CAVEATS, "sources": sources,
     }  # fmt: skip
+
+
+STATUS_ORDER = {"found": 0, "covered, not found": 1, "not assessable": 2}
+
+
+def _resistance_rows(resistance: pd.DataFrame | None) -> list:
+    """Hotspot results, found mutations first; empty without an actionable kinase fusion."""
+    if resistance is None or resistance.empty:
+        return []
+    rows = [
+        {"gene": str(r["gene"]), "role": str(r["role"]), "hotspot": str(r["hotspot"]), "mutation": str(r["mutation"]),
+         "status": str(r["status"]), "depth": _int(r["depth"]), "alt_reads": _int(r["alt_reads"]),
+         "alt_fraction": _number(r["alt_fraction"]), "alt_ci_low": _number(r["alt_ci_low"]),
+         "alt_ci_high": _number(r["alt_ci_high"]), "known_change": str(r["known_change"]),
+         "resistant_to": str(r["resistant_to"]), "overcome_by": str(r["overcome_by"]),
+         "previous_sample": str(r["previous_sample"]), "previous_status": str(r["previous_status"]),
+         "new": str(r["new"]), "sources": str(r["sources"])}
+        for r in resistance.to_dict("records")
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: STATUS_ORDER.get(r["status"], 3))
 
 
 def _trend_rows(trend: pd.DataFrame | None, call: dict, sample: str) -> list:
@@ -286,9 +312,12 @@ def main(snakemake) -> None:
     versions = {"pipeline": pipeline_version(), "star": star_version(snakemake.input.star_log),
                 **kb.versions, "reference_fasta": os.path.basename(snakemake.params.fasta),
                 "reference_gtf": os.path.basename(snakemake.params.gtf)}  # fmt: skip
+    from resistance import load_hotspots
+
+    versions["resistance_hotspots"] = str(load_hotspots(snakemake.input.hotspots)["version"])
     report = build_report(snakemake.params.sample, read_table(snakemake.input.kinase_calls),
                           read_table(snakemake.input.calls), star_qc(snakemake.input.star_final), trend, versions,
-                          kb, load_gtf(snakemake.input.gtf))  # fmt: skip
+                          kb, load_gtf(snakemake.input.gtf), read_table(snakemake.input.resistance))  # fmt: skip
     with atomic_write(snakemake.output.json) as out:
         json.dump(report, out, indent=2)
     with atomic_write(snakemake.output.html) as out:

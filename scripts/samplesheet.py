@@ -58,7 +58,9 @@ def read_sample_sheet(path: str, base_dir: str = ".") -> list[dict]:
                     "'.', '_' and '-', and must start with a letter or digit"
                 )
         if row["sample"] in RESERVED:
-            raise InputError(f"{where}: '{row['sample']}' is reserved for an output folder; rename the sample")
+            raise InputError(
+                f"{where}: '{row['sample']}' is reserved for an output folder; rename the sample"
+            )
         if row["sample"] in seen:
             raise InputError(f"{where}: duplicate sample name (first on line {seen[row['sample']]})")
         seen[row["sample"]] = number

@@ -133,6 +133,9 @@ class SampleSpec:
     timepoint: int
     fusions: list = field(default_factory=list)
     coverage: dict = field(default_factory=dict)  # gene -> wild-type coverage
+    mutations: dict = field(
+        default_factory=dict
+    )  # gene -> {protein position: (aa, share of its transcripts)}
 
 
 DEMO_DESIGN = [
@@ -167,6 +170,7 @@ DEMO_DESIGN = [
         2,
         [FusionSpec("HMBOX1", 6, "ALK", 20, 0.31, mutations={1202: ("R", 0.5)})],
         {"HMBOX1": 500.0},
+        {"NF2": {161: ("*", 0.5)}},  # progression: ALK G1202R in half the fusion, NF2 G161* bypass
     ),
     SampleSpec("S6", "P6", 1, []),
 ]
@@ -319,7 +323,7 @@ def fusion_transcript(genes: dict, spec: FusionSpec, rng: random.Random) -> tupl
 def _mutated(
     mrna: str, gene: Gene, offset3: int, junction: int, pos: int, aa: str, rng: random.Random
 ) -> str:
-    """Change codon `pos` of the 3' partner inside a fusion transcript to encode `aa`."""
+    """Change codon `pos` of `gene` to encode `aa`, in a transcript holding its mRNA from `offset3` at `junction`."""
     at = gene.cds_start + 3 * (pos - 1) - offset3 + junction
     return mrna[:at] + _codon_for(aa, rng) + mrna[at + 3 :]
 
@@ -405,9 +409,27 @@ def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int)
         wild_type = {}
         for name, gene in genes.items():
             cov = sample.coverage.get(name, gene.spec.coverage) * (1 - fused5.get(name, 0.0))
-            wild_type[name] = _emit_pairs(
-                gene.mrna, cov, f"W_{name}", rng, out1, out2, counter, junctions5.get(name, ())
+            offsets = junctions5.get(name, ())
+            parts, share_left = [], 1.0
+            for pos, (aa, share) in sample.mutations.get(name, {}).items():
+                mutant = _mutated(gene.mrna, gene, 0, 0, pos, aa, rng)
+                parts.append(
+                    _emit_pairs(
+                        mutant,
+                        cov * share,
+                        f"W_{name}_{aa.replace('*', 'stop')}{pos}",
+                        rng,
+                        out1,
+                        out2,
+                        counter,
+                        offsets,
+                    )
+                )
+                share_left -= share
+            parts.append(
+                _emit_pairs(gene.mrna, cov * share_left, f"W_{name}", rng, out1, out2, counter, offsets)
             )
+            wild_type[name] = {o: {k: sum(p[o][k] for p in parts) for k in parts[-1][o]} for o in offsets}
         for f in sample.fusions:
             g5, g3 = genes[f.gene5], genes[f.gene3]
             cov5 = sample.coverage.get(f.gene5, g5.spec.coverage)

@@ -80,7 +80,9 @@ def main(snakemake) -> None:
     command = star_command(snakemake.input.fq1, snakemake.input.fq2, snakemake.input.index, prefix,
                            snakemake.threads, sort_ram, snakemake.params.extra)  # fmt: skip
     run_star(command, prefix, sys.stderr)
-    subprocess.run(["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr)
+    subprocess.run(
+        ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
+    )
 
 
 if __name__ == "__main__" and "snakemake" in globals():

@@ -30,7 +30,9 @@ def workflow_env(**extra) -> dict:
     return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **extra}
 
 
-def run_workflow(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT, env=None) -> subprocess.CompletedProcess:
+def run_workflow(
+    workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT, env=None
+) -> subprocess.CompletedProcess:
     """Run the real workflow in `workdir` with its config.yaml; never hangs past `timeout`."""
     command = workflow_command(workdir, *args, timeout=timeout)
     return subprocess.run(command, capture_output=True, text=True, env=env or workflow_env())

@@ -90,7 +90,9 @@ def test_gtf_without_gene_name(tmp_path, demo_data):
 
 def test_fasta_and_gtf_chromosome_names_differ(tmp_path, demo_data):
     result = bad_reference_run(
-        tmp_path, demo_data, gtf_transform=lambda text: "\n".join(line[3:] for line in text.splitlines()) + "\n"
+        tmp_path,
+        demo_data,
+        gtf_transform=lambda text: "\n".join(line[3:] for line in text.splitlines()) + "\n",
     )
     assert result.returncode != 0
     assert "ERROR: genes.gtf: no chromosome name matches the FASTA (GTF has 1, 10, 11" in result.stderr

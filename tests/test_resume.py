@@ -13,7 +13,9 @@ pytestmark = pytest.mark.workflow
 
 def test_killed_run_resumes_to_identical_outputs(demo_run, tmp_path):
     data = demo_run["workdir"] / "data"
-    write_config(tmp_path, str(data / "genome.fa"), str(data / "genes.gtf"), samples=str(data / "samples.tsv"))
+    write_config(
+        tmp_path, str(data / "genome.fa"), str(data / "genes.gtf"), samples=str(data / "samples.tsv")
+    )
     process = subprocess.Popen(
         workflow_command(tmp_path), start_new_session=True, env=workflow_env(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -20,14 +20,18 @@ CLUSTER = ROOT / "tests/slurm/cluster.sh"
 pytestmark = [
     pytest.mark.workflow,
     pytest.mark.skipif(os.geteuid() != 0, reason="starting SLURM daemons needs root"),
-    pytest.mark.skipif(not shutil.which("slurmctld"), reason="SLURM not installed (`make test-deps` installs it)"),
+    pytest.mark.skipif(
+        not shutil.which("slurmctld"), reason="SLURM not installed (`make test-deps` installs it)"
+    ),
     pytest.mark.skipif(not PLUGIN.is_dir(), reason="executor plugin not in .slurm-plugin (`make test-deps`)"),
 ]
 
 
 @pytest.fixture(scope="module")
 def slurm_cluster():
-    started = subprocess.run(["timeout", "-k", "5", "120", str(CLUSTER), "start"], capture_output=True, text=True)
+    started = subprocess.run(
+        ["timeout", "-k", "5", "120", str(CLUSTER), "start"], capture_output=True, text=True
+    )
     try:
         assert started.returncode == 0, started.stderr
         yield

@@ -51,7 +51,7 @@ def test_reports_validate_and_say_what_was_found(demo_run):
         report = json.loads((demo_run["out"] / sample / "report.json").read_text())
         jsonschema.validate(report, schema)
     none = json.loads((demo_run["out"] / "S6/report.json").read_text())
-    assert none["headline"] == {"status": "none", "fusion": None, "tier": None,
+    assert none["headline"] == {"status": "none", "fusion": None, "tier": None, "resistance": [],
                                 "text": "No actionable kinase fusion found."}  # fmt: skip
     assert "No actionable kinase fusion found." in (demo_run["out"] / "S6/report.html").read_text()
     s5 = json.loads((demo_run["out"] / "S5/report.json").read_text())

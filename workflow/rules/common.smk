@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 from samplesheet import SAFE_NAME, InputError, read_sample_sheet, timepoint_order  # noqa: E402
 from reference import star_mem_mb  # noqa: E402
 from kinase import load_knowledge_base  # noqa: E402
+from resistance import load_hotspots  # noqa: E402
 
 
 def fail(message):
@@ -42,6 +43,7 @@ def validated_config(config):
         load_knowledge_base(
             config["knowledge_base"]["kinases"], config["knowledge_base"]["actionability"]
         )
+        load_hotspots(config["knowledge_base"]["resistance_hotspots"])
     except InputError as err:
         fail(f"knowledge base: {err}")
     return config
@@ -111,6 +113,18 @@ def python_tool(name):
     return shutil.which(name) or os.path.join(os.path.dirname(sys.executable), name)
 
 
+def previous_sample(wildcards):
+    """The patient's sample at the timepoint before this one, or None."""
+    samples = PATIENT_SAMPLES[SAMPLES[wildcards.sample]["patient"]]
+    index = samples.index(wildcards.sample)
+    return samples[index - 1] if index else None
+
+
+def previous_resistance_input(wildcards):
+    earlier = previous_sample(wildcards)
+    return {"previous": f"{OUTDIR}/{earlier}/resistance.tsv"} if earlier else {}
+
+
 def rule_resources(rule_name, key, default=None):
     """threads / mem_mb / runtime for a rule from config, then config default."""
     table = config.get("resources", {})
@@ -135,6 +149,7 @@ def final_outputs():
             f"{OUTDIR}/{sample}/star/Chimeric.out.junction",
             f"{OUTDIR}/{sample}/fusions.tsv",
             f"{OUTDIR}/{sample}/kinase_fusions.tsv",
+            f"{OUTDIR}/{sample}/resistance.tsv",
             f"{OUTDIR}/{sample}/report.json",
             f"{OUTDIR}/{sample}/report.html",
         ]

@@ -20,3 +20,22 @@ rule star_index:
         sa_nbases=config["star"].get("sa_index_nbases"),
     script:
         "../../scripts/reference.py"
+
+
+rule faidx:
+    input:
+        config["reference"]["fasta"],
+    output:
+        f"{OUTDIR}/reference/genome.fa.fai",
+    log:
+        f"{OUTDIR}/logs/faidx/faidx.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/faidx/faidx.tsv"
+    conda:
+        "../../envs/star.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("faidx", "mem_mb", 1000),
+        runtime=rule_resources("faidx", "runtime", 30),
+    shell:
+        "samtools faidx {input} --fai-idx {output} > {log} 2>&1"

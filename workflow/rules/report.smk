@@ -22,11 +22,42 @@ rule kinase_annotation:
         "../../scripts/kinase.py"
 
 
+rule resistance:
+    input:
+        unpack(previous_resistance_input),
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        hotspots=config["knowledge_base"]["resistance_hotspots"],
+    output:
+        f"{OUTDIR}/{{sample}}/resistance.tsv",
+    log:
+        f"{OUTDIR}/logs/resistance/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/resistance/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("resistance", "mem_mb", 1000),
+        runtime=rule_resources("resistance", "runtime", 20),
+    params:
+        settings=config["resistance"],
+        previous_sample=previous_sample,
+    script:
+        "../../scripts/resistance.py"
+
+
 rule sample_report:
     input:
         unpack(patient_trend_input),
         kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
+        hotspots=config["knowledge_base"]["resistance_hotspots"],
         star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
