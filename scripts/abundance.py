@@ -36,9 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pysam
+from scipy.stats import binomtest
+
 from chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
 from fusion_table import parse_breakpoint, side_direction
-from scipy.stats import binomtest
+from settings import FromConfig
 
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
 ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
@@ -47,14 +49,10 @@ RATIO_COLUMNS = ABUNDANCE_COLUMNS[3:]
 
 
 @dataclass
-class CountSettings:
+class CountSettings(FromConfig):
     min_mapq: int = 10
     min_anchor: int = 20
     confidence: float = 0.95
-
-    @classmethod
-    def from_config(cls, config: dict) -> "CountSettings":
-        return cls(**{k: v for k, v in (config or {}).items() if k in cls.__dataclass_fields__})
 
 
 def crosses(blocks, retained_index: int, boundary: int, min_anchor: int) -> bool:

@@ -9,8 +9,8 @@ caller is numbered the same way.
 import re
 
 import pandas as pd
-from fusion_table import annotate_breakpoints, fusion_name, sort_calls
 
+from fusion_table import annotate_breakpoints, fusion_name, sort_calls
 from samplesheet import InputError
 
 ARRIBA_REQUIRED = ["#gene1", "gene2", "strand1(gene/fusion)", "strand2(gene/fusion)", "breakpoint1",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from annotation import annotate_side, side_score, strand_fits, transcript_strand
 from chimeric import (
     cluster_split_reads,
@@ -23,6 +24,7 @@ from chimeric import (
     window_search,
 )
 from fusion_table import fusion_name, fusion_type, sort_calls
+from settings import FromConfig
 
 REMOVING_FILTERS = (
     "min_support",
@@ -35,7 +37,7 @@ REMOVING_FILTERS = (
 
 
 @dataclass
-class CallerParams:
+class CallerParams(FromConfig):
     min_support: int = 3  # junction reads + spanning pairs
     min_junction_reads: int = 1
     min_junction_reads_off_boundary: int = 3  # breakpoints off annotated exon boundaries
@@ -45,11 +47,6 @@ class CallerParams:
     merge_distance: int = 5
     spanning_window: int = 200000
     report_min_support: int = 2  # weaker clusters are not written at all
-
-    @classmethod
-    def from_config(cls, config: dict) -> "CallerParams":
-        known = {k: v for k, v in (config or {}).items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 def assign_spanning(clusters: pd.DataFrame, spans: pd.DataFrame, window: int) -> pd.DataFrame:

@@ -5,6 +5,7 @@ are added after them.
 """
 
 import pandas as pd
+
 from annotation import annotate_side
 
 CONTRACT_COLUMNS = [

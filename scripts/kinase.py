@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import yaml
+
 from annotation import locate_in_transcript
 from fusion_table import parse_breakpoint
-
 from samplesheet import InputError
 
 LEVEL_ORDER = ["1", "2", "3A", "3B", "4"]

@@ -304,7 +304,6 @@ def main(snakemake) -> None:
     from annotation import load_gtf
     from fusion_table import read_table
     from kinase import load_knowledge_base
-
     from rulelog import atomic_write
 
     kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)

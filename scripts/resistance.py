@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import pandas as pd
 import pysam
 import yaml
-from abundance import SKIP_FLAGS, wilson_interval
 
+from abundance import SKIP_FLAGS, wilson_interval
 from samplesheet import InputError
 from sequtil import revcomp, translate_codon
+from settings import FromConfig
 
 RESISTANCE_COLUMNS = [
     "sample", "gene", "role", "hotspot", "mutation", "status", "depth", "alt_reads", "alt_fraction",
@@ -33,16 +34,12 @@ RESISTANCE_COLUMNS = [
 
 
 @dataclass
-class GenotypeSettings:
+class GenotypeSettings(FromConfig):
     min_depth: int = 20
     min_alt_reads: int = 5
     min_fraction: float = 0.05
     min_base_quality: int = 20
     min_mapq: int = 10
-
-    @classmethod
-    def from_config(cls, config: dict) -> "GenotypeSettings":
-        return cls(**{k: v for k, v in (config or {}).items() if k in cls.__dataclass_fields__})
 
 
 def load_hotspots(path: str) -> dict:
@@ -226,7 +223,6 @@ def compare_with_previous(rows: list, previous: pd.DataFrame | None, previous_sa
 def main(snakemake) -> None:
     from annotation import load_gtf
     from fusion_table import read_table
-
     from rulelog import atomic_write
 
     settings = GenotypeSettings.from_config(snakemake.params.settings)

@@ -5,6 +5,7 @@ import os
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
 from report import TEMPLATES
 
 SUMMARY_COLUMNS = [

@@ -14,9 +14,10 @@ import math
 
 import pandas as pd
 import pysam
+from scipy.stats import fisher_exact
+
 from abundance import CountSettings, FusionCounter, measure
 from fusion_table import parse_breakpoint, read_table
-from scipy.stats import fisher_exact
 
 TREND_COLUMNS = [
     "patient", "fusion", "breakpoint5", "breakpoint3", "sample", "timepoint", "called", "fusion_reads",

@@ -2,6 +2,8 @@ import math
 
 import pysam
 import pytest
+from test_chimeric import record, write
+
 from abundance import (
     CountSettings,
     FusionCounter,
@@ -10,7 +12,6 @@ from abundance import (
     wild_type_fragments,
     wilson_interval,
 )
-from test_chimeric import record, write
 from trend import add_changes, followed_fusions, same_breakpoints
 
 # 5' partner on '+' with its exon ending at 1000 (1-based), next exon from 2001

@@ -1,11 +1,11 @@
 import pandas as pd
 import pytest
+from conftest import ROOT, SHARED_DATA
+
 from adapters import adapt, read_arriba, read_starfusion
 from annotation import Annotation
 from builtin_caller import CallerParams, call_fusions
-from conftest import ROOT, SHARED_DATA
 from fusion_table import CONTRACT_COLUMNS, merge_callers
-
 from samplesheet import InputError
 
 DATA = ROOT / "tests" / "data"

@@ -1,8 +1,8 @@
 import gzip
 
 import pytest
-from chimeric import cigar_anchors, cluster_split_reads, normalise, read_junctions, spanning_records
 
+from chimeric import cigar_anchors, cluster_split_reads, normalise, read_junctions, spanning_records
 from samplesheet import InputError
 
 HEADER = (

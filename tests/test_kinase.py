@@ -1,6 +1,7 @@
 import pytest
-from annotation import Transcript
 from conftest import ROOT
+
+from annotation import Transcript
 from kinase import (
     cds_offset,
     codon_of,
@@ -10,7 +11,6 @@ from kinase import (
     tier_for,
     whitelisted,
 )
-
 from samplesheet import InputError
 
 KINASES = str(ROOT / "config/kinases.yaml")

@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 from conftest import SHARED_DATA, run_workflow, write_config
-from fusion_table import read_table
 from test_adapters import _close
 from test_workflow_alignment import chimeric_breakpoints
+
+from fusion_table import read_table
 
 pytestmark = [
     pytest.mark.workflow,

@@ -2,8 +2,9 @@ from collections import Counter
 
 import pandas as pd
 import pytest
-from annotation import Transcript
 from conftest import ROOT
+
+from annotation import Transcript
 from resistance import (
     GenotypeSettings,
     assess,
@@ -13,7 +14,6 @@ from resistance import (
     load_hotspots,
     read_codon,
 )
-
 from samplesheet import InputError
 
 

@@ -80,12 +80,14 @@ def small_case(tmp_path, demo_data):
     return tmp_path
 
 
+def write_sheet(workdir, *rows):
+    lines = ["sample\tpatient\ttimepoint\tfq1\tfq2"] + ["\t".join(row) for row in rows]
+    (workdir / "samples.tsv").write_text("\n".join(lines) + "\n")
+
+
 def test_bad_sample_sheet_stops_with_one_line(small_case):
-    (small_case / "samples.tsv").write_text(
-        "sample\tpatient\ttimepoint\tfq1\tfq2\n"
-        "S6\tP\t1\tS6_R1.fastq.gz\tS6_R2.fastq.gz\n"
-        "S6\tQ\t1\tS6_R1.fastq.gz\tS6_R2.fastq.gz\n"
-    )
+    write_sheet(small_case, ("S6", "P", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"),
+                ("S6", "Q", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"))  # fmt: skip
     result = run_workflow(small_case, "-n")
     assert result.returncode != 0
     error_lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -96,9 +98,7 @@ def test_bad_sample_sheet_stops_with_one_line(small_case):
 
 
 def test_bad_config_key_stops_with_one_line(small_case):
-    (small_case / "samples.tsv").write_text(
-        "sample\tpatient\ttimepoint\tfq1\tfq2\nS6\tP\t1\tS6_R1.fastq.gz\tS6_R2.fastq.gz\n"
-    )
+    write_sheet(small_case, ("S6", "P", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"))
     with open(small_case / "config.yaml", "a") as fh:
         fh.write("outdri: typo\n")
     result = run_workflow(small_case, "-n")
@@ -109,11 +109,8 @@ def test_bad_config_key_stops_with_one_line(small_case):
 def test_truncated_fastq_fails_its_sample_before_star(small_case):
     data = (small_case / "S6_R2.fastq.gz").read_bytes()
     (small_case / "cut_R2.fastq.gz").write_bytes(data[: len(data) // 2])
-    (small_case / "samples.tsv").write_text(
-        "sample\tpatient\ttimepoint\tfq1\tfq2\n"
-        "good\tP\t1\tS6_R1.fastq.gz\tS6_R2.fastq.gz\n"
-        "cut\tQ\t1\tS6_R1.fastq.gz\tcut_R2.fastq.gz\n"
-    )
+    write_sheet(small_case, ("good", "P", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"),
+                ("cut", "Q", "1", "S6_R1.fastq.gz", "cut_R2.fastq.gz"))  # fmt: skip
     result = run_workflow(small_case, "--keep-going")
     assert result.returncode != 0
     assert "ERROR: cut_R2.fastq.gz: truncated or corrupt gzip file" in result.stderr

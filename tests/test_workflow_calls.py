@@ -1,9 +1,10 @@
 """fusions.tsv from the real workflow on the generated demo reads (issue 3)."""
 
 import pytest
+from test_adapters import _close
+
 from abundance import ABUNDANCE_COLUMNS
 from fusion_table import CONTRACT_COLUMNS, read_table
-from test_adapters import _close
 
 pytestmark = pytest.mark.workflow
 

@@ -5,6 +5,7 @@ import json
 import jsonschema
 import pytest
 from conftest import ROOT, run_workflow
+
 from fusion_table import read_table
 
 pytestmark = pytest.mark.workflow

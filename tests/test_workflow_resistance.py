@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from fusion_table import read_table
 
+from fusion_table import read_table
 from simulate import DEMO_DESIGN
 
 pytestmark = pytest.mark.workflow
