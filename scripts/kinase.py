@@ -278,24 +278,3 @@ def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, min_support
     result = pd.DataFrame(rows)
     order = result["tier"].map({"I": 0, "II": 1, "III": 2}).fillna(3)
     return result.loc[order.sort_values(kind="stable").index].reset_index(drop=True)
-
-
-def main(snakemake) -> None:
-    import logging
-
-    from annotation import load_gtf
-    from fusion_table import read_table, write_table
-
-    kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)
-    table = read_table(snakemake.input.calls)
-    result = kinase_calls(table, load_gtf(snakemake.input.gtf), kb, snakemake.params.min_support)
-    logging.info(
-        "%d kinase fusions, %d actionable", len(result), int((result.get("actionable") == "yes").sum())
-    )
-    write_table(result, snakemake.output[0])
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

@@ -6,7 +6,6 @@ SVG, a Content-Security-Policy that forbids any request and any script).
 """
 
 import datetime
-import json
 import math
 import os
 import re
@@ -300,30 +299,8 @@ def render_html(report: dict) -> str:
     return env.get_template("report.html.j2").render(report=report)
 
 
-def main(snakemake) -> None:
-    from annotation import load_gtf
-    from fusion_table import read_table
-    from kinase import load_knowledge_base
-    from rulelog import atomic_write
-
-    kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)
-    trend = read_table(snakemake.input.trend) if snakemake.input.get("trend") else None
-    versions = {"pipeline": pipeline_version(), "star": star_version(snakemake.input.star_log),
-                **kb.versions, "reference_fasta": os.path.basename(snakemake.params.fasta),
-                "reference_gtf": os.path.basename(snakemake.params.gtf)}  # fmt: skip
-    from resistance import load_hotspots
-
-    versions["resistance_hotspots"] = str(load_hotspots(snakemake.input.hotspots)["version"])
-    report = build_report(snakemake.params.sample, read_table(snakemake.input.kinase_calls),
-                          read_table(snakemake.input.calls), star_qc(snakemake.input.star_final), trend, versions,
-                          kb, load_gtf(snakemake.input.gtf), read_table(snakemake.input.resistance))  # fmt: skip
-    with atomic_write(snakemake.output.json) as out:
-        json.dump(report, out, indent=2)
-    with atomic_write(snakemake.output.html) as out:
-        out.write(render_html(report))
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821
+def collect_versions(star_log: str, kb, hotspots: dict, fasta_name: str, gtf_name: str) -> dict:
+    return {
+        "pipeline": pipeline_version(), "star": star_version(star_log), **kb.versions,
+        "resistance_hotspots": str(hotspots["version"]), "reference_fasta": fasta_name, "reference_gtf": gtf_name,
+    }  # fmt: skip

@@ -220,30 +220,9 @@ def compare_with_previous(rows: list, previous: pd.DataFrame | None, previous_sa
     return rows
 
 
-def main(snakemake) -> None:
-    from annotation import load_gtf
-    from fusion_table import read_table
-    from rulelog import atomic_write
-
-    settings = GenotypeSettings.from_config(snakemake.params.settings)
-    hotspots = load_hotspots(snakemake.input.hotspots)
-    kinase_calls = read_table(snakemake.input.kinase_calls)
-    with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
-        rows = genotype_sample(snakemake.wildcards.sample, kinase_calls, snakemake.input.bam, fasta,
-                               load_gtf(snakemake.input.gtf), hotspots, settings)  # fmt: skip
-    previous = read_table(snakemake.input.previous) if snakemake.input.get("previous") else None
-    rows = compare_with_previous(rows, previous, snakemake.params.previous_sample)
-    logging.info(
-        "%d hotspots genotyped, %d mutations found", len(rows), sum(r["status"] == "found" for r in rows)
-    )
+def resistance_table(rows: list) -> pd.DataFrame:
+    """resistance.tsv as written: fractions with 4 decimals, '.' for none."""
     table = pd.DataFrame(rows, columns=RESISTANCE_COLUMNS)
     for column in ("alt_fraction", "alt_ci_low", "alt_ci_high"):
         table[column] = [f"{v:.4f}" if isinstance(v, float) and v == v else "." for v in table[column]]
-    with atomic_write(snakemake.output[0]) as out:
-        table.to_csv(out, sep="\t", index=False, na_rep=".")
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821
+    return table.fillna(".")

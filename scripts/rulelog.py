@@ -44,6 +44,12 @@ def _disk_full(err: OSError, snakemake) -> str:
     return f"{os.path.dirname(os.path.abspath(str(where)))}: no space left on the output device (writing {os.path.basename(str(where))})"
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 @contextmanager
 def atomic_write(path: str, mode: str = "w"):
     """Write to a temporary file beside `path`, renamed into place only on success."""
@@ -53,6 +59,7 @@ def atomic_write(path: str, mode: str = "w"):
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are for the whole lab
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,69 +1,22 @@
-rule kinase_annotation:
-    input:
-        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
-        gtf=f"{OUTDIR}/reference/annotation.gtf",
-        kinases=config["knowledge_base"]["kinases"],
-        actionability=config["knowledge_base"]["actionability"],
-    output:
-        f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
-    log:
-        f"{OUTDIR}/logs/kinase_annotation/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/kinase_annotation/{{sample}}.tsv"
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=rule_resources("kinase_annotation", "mem_mb", 2000),
-        runtime=rule_resources("kinase_annotation", "runtime", 10),
-    params:
-        min_support=config["actionability"]["min_support_tier1"],
-    script:
-        "../../scripts/kinase.py"
-
-
-rule resistance:
+# Kinase annotation, resistance hotspots and the report in one job per sample (scripts/interpret.py).
+rule interpret:
     input:
         unpack(previous_resistance_input),
-        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        unpack(patient_trend_input),
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
+        star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
         fasta=config["reference"]["fasta"],
         fai=f"{OUTDIR}/reference/genome.fa.fai",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
-        hotspots=config["knowledge_base"]["resistance_hotspots"],
-    output:
-        f"{OUTDIR}/{{sample}}/resistance.tsv",
-    log:
-        f"{OUTDIR}/logs/resistance/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/resistance/{{sample}}.tsv"
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=rule_resources("resistance", "mem_mb", 1000),
-        runtime=rule_resources("resistance", "runtime", 20),
-    params:
-        settings=config["resistance"],
-        previous_sample=previous_sample,
-    script:
-        "../../scripts/resistance.py"
-
-
-rule sample_report:
-    input:
-        unpack(patient_trend_input),
-        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
-        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
-        resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
-        hotspots=config["knowledge_base"]["resistance_hotspots"],
-        star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
-        star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
-        gtf=f"{OUTDIR}/reference/annotation.gtf",
         kinases=config["knowledge_base"]["kinases"],
         actionability=config["knowledge_base"]["actionability"],
+        hotspots=config["knowledge_base"]["resistance_hotspots"],
     output:
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
         json=f"{OUTDIR}/{{sample}}/report.json",
         html=report(
             f"{OUTDIR}/{{sample}}/report.html",
@@ -72,21 +25,24 @@ rule sample_report:
             labels={"sample": "{sample}"},
         ),
     log:
-        f"{OUTDIR}/logs/sample_report/{{sample}}.log",
+        f"{OUTDIR}/logs/interpret/{{sample}}.log",
     benchmark:
-        f"{OUTDIR}/benchmarks/sample_report/{{sample}}.tsv"
+        f"{OUTDIR}/benchmarks/interpret/{{sample}}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=rule_resources("sample_report", "mem_mb", 2000),
-        runtime=rule_resources("sample_report", "runtime", 10),
+        mem_mb=rule_resources("interpret", "mem_mb", 2000),
+        runtime=rule_resources("interpret", "runtime", 30),
     params:
         sample=lambda wildcards: SAMPLES[wildcards.sample],
-        fasta=config["reference"]["fasta"],
-        gtf=config["reference"]["gtf"],
+        previous_sample=previous_sample,
+        min_support=config["actionability"]["min_support_tier1"],
+        resistance=config["resistance"],
+        fasta_name=os.path.basename(config["reference"]["fasta"]),
+        gtf_name=os.path.basename(config["reference"]["gtf"]),
     script:
-        "../../scripts/report.py"
+        "../../scripts/interpret.py"
 
 
 rule run_summary:

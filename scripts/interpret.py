@@ -1,0 +1,68 @@
+"""Snakemake entry point: one sample's interpretation in one job.
+
+Kinase annotation and tiers (kinase.py), resistance hotspots (resistance.py)
+and the report (report.py) run together, sharing one parsed GTF, so a cohort
+of thousands of samples keeps a small DAG and a short cluster queue. Writes
+kinase_fusions.tsv, resistance.tsv, report.json and report.html.
+"""
+
+import json
+import logging
+
+import pysam
+
+from annotation import load_gtf
+from fusion_table import read_table, write_table
+from kinase import kinase_calls, load_knowledge_base
+from report import build_report, collect_versions, render_html, star_qc
+from resistance import (
+    GenotypeSettings,
+    compare_with_previous,
+    genotype_sample,
+    load_hotspots,
+    resistance_table,
+)
+from rulelog import atomic_write
+
+
+def main(snakemake) -> None:
+    sample = snakemake.params.sample
+    annotation = load_gtf(snakemake.input.gtf)
+    kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)
+    hotspots = load_hotspots(snakemake.input.hotspots)
+    calls = read_table(snakemake.input.calls)
+
+    kinases = kinase_calls(calls, annotation, kb, snakemake.params.min_support)
+    actionable = int((kinases["actionable"] == "yes").sum()) if len(kinases) else 0
+    logging.info("%d kinase fusions, %d actionable", len(kinases), actionable)
+    write_table(kinases, snakemake.output.kinase_calls)
+
+    settings = GenotypeSettings.from_config(snakemake.params.resistance)
+    with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
+        rows = genotype_sample(
+            sample["sample"], kinases, snakemake.input.bam, fasta, annotation, hotspots, settings
+        )
+    previous = read_table(snakemake.input.previous) if snakemake.input.get("previous") else None
+    resistance = resistance_table(compare_with_previous(rows, previous, snakemake.params.previous_sample))
+    logging.info(
+        "%d hotspots genotyped, %d mutations found", len(rows), int((resistance["status"] == "found").sum())
+    )
+    with atomic_write(snakemake.output.resistance) as out:
+        resistance.to_csv(out, sep="\t", index=False)
+
+    trend = read_table(snakemake.input.trend) if snakemake.input.get("trend") else None
+    versions = collect_versions(
+        snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name, snakemake.params.gtf_name
+    )
+    report = build_report(sample, kinases, calls, star_qc(snakemake.input.star_final), trend, versions, kb,
+                          annotation, resistance)  # fmt: skip
+    with atomic_write(snakemake.output.json) as out:
+        json.dump(report, out, indent=2)
+    with atomic_write(snakemake.output.html) as out:
+        out.write(render_html(report))
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    from rulelog import run_rule
+
+    run_rule(main, snakemake)  # noqa: F821
