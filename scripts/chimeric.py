@@ -38,8 +38,6 @@ _INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB":
 _CIGAR = re.compile(r"(-?\d+)([MIDNSHPX=p])")
 
 KEY = ["chr1", "pos1", "dir1", "chr2", "pos2", "dir2"]
-ORIENTATION = ["chr1", "dir1", "chr2", "dir2"]
-ALIGNMENTS = ["start1", "cigar1", "start2", "cigar2"]
 
 
 @dataclass
