@@ -30,6 +30,14 @@ def parse_breakpoint(text: str) -> tuple[str, int, str]:
     return chrom, int(pos), strand
 
 
+def same_breakpoints(a5: str, a3: str, b5: str, b3: str, tolerance: int = 5) -> bool:
+    """Both ends on the same chromosome and strand, each within `tolerance` bp."""
+    pa5, pa3, pb5, pb3 = (parse_breakpoint(x) for x in (a5, a3, b5, b3))
+    return all(
+        x[0] == y[0] and x[2] == y[2] and abs(x[1] - y[1]) <= tolerance for x, y in ((pa5, pb5), (pa3, pb3))
+    )
+
+
 def side_direction(role: str, strand: str) -> int:
     """+1 when the retained part lies at and below the breakpoint (see chimeric.py)."""
     return 1 if (role == "5") == (strand == "+") else -1
@@ -108,20 +116,24 @@ def merge_callers(tables: dict, tolerance: int = 5) -> pd.DataFrame:
             rows.append(record)
     merged: list = []
     for record in rows:
-        c5, p5, s5 = parse_breakpoint(record["breakpoint5"])
-        c3, p3, s3 = parse_breakpoint(record["breakpoint3"])
-        home = None
-        for kept in merged:
-            k5, k3 = kept["_bp5"], kept["_bp3"]
-            if (k5[0], k5[2], k3[0], k3[2]) == (c5, s5, c3, s3) and abs(k5[1] - p5) <= tolerance \
-                    and abs(k3[1] - p3) <= tolerance and record["_caller"] not in kept["_callers"]:  # fmt: skip
-                home = kept
-                break
+        home = next(
+            (
+                kept
+                for kept in merged
+                if record["_caller"] not in kept["_callers"]
+                and same_breakpoints(
+                    record["breakpoint5"],
+                    record["breakpoint3"],
+                    kept["breakpoint5"],
+                    kept["breakpoint3"],
+                    tolerance,
+                )  # fmt: skip
+            ),
+            None,
+        )
         support = f"{record['_caller']}:{record['junction_reads']}/{record['spanning_pairs']}"
         if home is None:
-            record.update(
-                _bp5=(c5, p5, s5), _bp3=(c3, p3, s3), _callers=[record["_caller"]], _support=[support]
-            )
+            record.update(_callers=[record["_caller"]], _support=[support])
             merged.append(record)
         else:
             home["_callers"].append(record["_caller"])
@@ -131,7 +143,7 @@ def merge_callers(tables: dict, tolerance: int = 5) -> pd.DataFrame:
     for record in merged:
         record["callers"] = ",".join(record["_callers"])
         record["support_by_caller"] = ";".join(record["_support"])
-        for key in ("_bp5", "_bp3", "_callers", "_support", "_caller"):
+        for key in ("_callers", "_support", "_caller"):
             record.pop(key)
     table = pd.DataFrame(merged) if merged else empty_table()
     return sort_calls(table)

@@ -44,8 +44,8 @@ class KnowledgeBase:
 
 def load_knowledge_base(kinases_path: str, actionability_path: str) -> KnowledgeBase:
     """Both YAML files, checked enough that a typo is named rather than crashing later."""
-    kinases = _load_yaml(kinases_path)
-    actionability = _load_yaml(actionability_path)
+    kinases = load_yaml(kinases_path)
+    actionability = load_yaml(actionability_path)
     for path, data, key in ((kinases_path, kinases, "genes"), (actionability_path, actionability, "genes")):
         if not isinstance(data.get(key), dict) or "version" not in data:
             raise InputError(f"{path}: needs 'version' and a '{key}' mapping")
@@ -74,7 +74,7 @@ def load_knowledge_base(kinases_path: str, actionability_path: str) -> Knowledge
     return KnowledgeBase(kinases, actionability)
 
 
-def _load_yaml(path: str) -> dict:
+def load_yaml(path: str) -> dict:
     try:
         with open(path) as fh:
             data = yaml.safe_load(fh)

@@ -291,9 +291,15 @@ def _trend_rows(trend: pd.DataFrame | None, call: dict, sample: str) -> list:
     ]  # fmt: skip
 
 
-def render_html(report: dict) -> str:
+def html_environment(missing: str = "n/a") -> Environment:
+    """Jinja2 with autoescaping on; `missing` is what the pct filter shows for no value."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["pct"] = lambda v: "n/a" if v is None else f"{100 * v:.1f}%"
+    env.filters["pct"] = lambda v: missing if v is None or v != v else f"{100 * v:.1f}%"
+    return env
+
+
+def render_html(report: dict) -> str:
+    env = html_environment()
     env.filters["num"] = lambda v, digits=3: "n/a" if v is None else f"{v:.{digits}g}"
     env.filters["points"] = lambda v: "" if v is None else f"{100 * v:+.1f} points"
     return env.get_template("report.html.j2").render(report=report)

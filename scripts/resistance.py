@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pysam
-import yaml
 
 from abundance import SKIP_FLAGS, wilson_interval
+from kinase import load_yaml
 from samplesheet import InputError
 from sequtil import revcomp, translate_codon
 from settings import FromConfig
@@ -43,12 +43,8 @@ class GenotypeSettings(FromConfig):
 
 
 def load_hotspots(path: str) -> dict:
-    try:
-        with open(path) as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"{path}: cannot be read as YAML ({str(err).splitlines()[0]})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("genes"), dict) or "version" not in data:
+    data = load_yaml(path)
+    if not isinstance(data.get("genes"), dict) or "version" not in data:
         raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
     for gene, entry in data["genes"].items():
         if entry.get("role") not in ("on_target", "bypass"):

@@ -4,9 +4,8 @@ import json
 import os
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from report import TEMPLATES
+from report import html_environment
 
 SUMMARY_COLUMNS = [
     "sample", "patient", "timepoint", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
@@ -44,9 +43,11 @@ def summarise(report_paths: list, outdir: str) -> pd.DataFrame:
 
 
 def render_summary(table: pd.DataFrame, versions: dict) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["pct"] = lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.1f}%"
-    return env.get_template("summary.html.j2").render(rows=table.to_dict("records"), versions=versions)
+    return (
+        html_environment(missing="")
+        .get_template("summary.html.j2")
+        .render(rows=table.to_dict("records"), versions=versions)
+    )
 
 
 def main(snakemake) -> None:

@@ -17,19 +17,12 @@ import pysam
 from scipy.stats import fisher_exact
 
 from abundance import CountSettings, FusionCounter, measure
-from fusion_table import parse_breakpoint, read_table
+from fusion_table import read_table, same_breakpoints
 
 TREND_COLUMNS = [
     "patient", "fusion", "breakpoint5", "breakpoint3", "sample", "timepoint", "called", "fusion_reads",
     "wt_reads5", "abundance", "abundance_ci_low", "abundance_ci_high", "change", "p_value",
 ]  # fmt: skip
-
-
-def same_breakpoints(a5: str, a3: str, b5: str, b3: str, tolerance: int = 5) -> bool:
-    pa5, pa3, pb5, pb3 = (parse_breakpoint(x) for x in (a5, a3, b5, b3))
-    return all(
-        x[0] == y[0] and x[2] == y[2] and abs(x[1] - y[1]) <= tolerance for x, y in ((pa5, pb5), (pa3, pb3))
-    )
 
 
 def followed_fusions(tables: list) -> list:
