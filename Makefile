@@ -8,7 +8,7 @@ CORES ?= 2
 DEMO := resources/demo
 DEBIAN_PACKAGES := rna-star samtools
 
-.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format benchmark clean
+.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format benchmark kb-check clean
 
 demo: setup demo-data
 	$(VENV)/bin/snakemake --cores $(CORES)
@@ -70,6 +70,13 @@ lint: setup demo-data
 format: setup
 	$(VENV)/bin/snakefmt Snakefile workflow/rules
 	$(VENV)/bin/ruff format scripts tests benchmarks
+
+# Check the knowledge base's transcripts, lengths and hotspot residues against any reference:
+#   make kb-check FASTA=genome.fa GTF=genes.gtf [OUT=kb_check.tsv]
+OUT ?= -
+kb-check: python-deps
+	@test -n "$(FASTA)" -a -n "$(GTF)" || { echo "usage: make kb-check FASTA=genome.fa GTF=genes.gtf [OUT=file]"; exit 2; }
+	$(PY) scripts/kb_check.py --fasta "$(FASTA)" --gtf "$(GTF)" --out "$(OUT)"
 
 benchmark: setup demo-data
 	$(PY) benchmarks/run.py

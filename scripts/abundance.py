@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pysam
-from scipy.stats import binomtest
 
 from chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
 from fusion_table import parse_breakpoint, side_direction
 from settings import FromConfig
+from stats import wilson_interval
 
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
 ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
@@ -90,13 +90,6 @@ def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: Cou
         if crosses(read.get_blocks(), retained, boundary, settings.min_anchor):
             fragments[read.query_name] = (read.reference_start, read.cigarstring, read.next_reference_start)
     return len(set(fragments.values()))
-
-
-def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    if trials <= 0:
-        return math.nan, math.nan
-    ci = binomtest(successes, trials).proportion_ci(confidence_level=confidence, method="wilson")
-    return ci.low, ci.high
 
 
 def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95) -> dict:

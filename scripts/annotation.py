@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from intervaltree import IntervalTree
 
-from samplesheet import InputError
+from errors import InputError
+from sequtil import revcomp, translate_codon
 
 CANONICAL_TAGS = ("MANE_Select", "Ensembl_canonical", "canonical", "basic")
 
@@ -40,6 +41,81 @@ class Transcript:
     @property
     def length(self) -> int:
         return sum(e - s + 1 for s, e in self.exons)
+
+    @property
+    def first_phase(self) -> int:
+        """Bases before the first complete codon (the GTF phase of the first CDS row)."""
+        return self.cds[0][2] if self.cds else 0
+
+    # --- coding coordinates (1-based genomic positions, 0-based CDS offsets) ---
+
+    def cds_offset(self, pos: int):
+        """0-based offset of genomic `pos` in the CDS; 'utr5'/'utr3' in an exon outside it; None otherwise."""
+        if not self.cds:
+            return None
+        offset = 0
+        for start, end, _ in self.cds:
+            if start <= pos <= end:
+                return offset + (pos - start if self.strand == "+" else end - pos)
+            offset += end - start + 1
+        located = locate_in_transcript(self, pos, "5")
+        if located is None or located[1] == "intron":
+            return None
+        forward = self.strand == "+"
+        cds_start = self.cds[0][0] if forward else self.cds[0][1]
+        if (pos < cds_start) if forward else (pos > cds_start):
+            return "utr5"
+        cds_end = self.cds[-1][1] if forward else self.cds[-1][0]
+        return "utr3" if ((pos > cds_end) if forward else (pos < cds_end)) else None
+
+    def codon_of(self, offset: int) -> int:
+        """1-based codon (amino acid) number holding CDS offset `offset`."""
+        return (offset - self.first_phase) // 3 + 1
+
+    def cds_genomic(self, offset: int):
+        """Genomic position of a 0-based CDS offset, or None past the CDS."""
+        for start, end, _ in self.cds:
+            length = end - start + 1
+            if offset < length:
+                return start + offset if self.strand == "+" else end - offset
+            offset -= length
+        return None
+
+    def codon_positions(self, protein_position: int):
+        """The three genomic positions of a codon in reading order (descending on '-'), or None.
+
+        A codon split by an intron has positions in two exons.
+        """
+        first = self.first_phase + 3 * (protein_position - 1)
+        positions = [self.cds_genomic(first + k) for k in range(3)]
+        return None if None in positions else positions
+
+    def transcript_offset(self, pos: int):
+        """0-based position of genomic `pos` in the spliced transcript, None outside its exons."""
+        offset = 0
+        for start, end in self.exons:
+            if start <= pos <= end:
+                return offset + (pos - start if self.strand == "+" else end - pos)
+            offset += end - start + 1
+        return None
+
+    def cds_to_transcript(self, offset: int):
+        """Spliced-transcript position of a 0-based CDS offset."""
+        genomic = self.cds_genomic(offset)
+        return None if genomic is None else self.transcript_offset(genomic)
+
+    def coding_sequence(self, fasta) -> str:
+        """The CDS read from an indexed FASTA (pysam.FastaFile), sense strand, upper case."""
+        parts = [fasta.fetch(self.chrom, start - 1, end).upper() for start, end, _ in self.cds]
+        if self.strand == "-":
+            parts = [revcomp(part) for part in parts]
+        return "".join(parts)
+
+    def protein(self, fasta) -> str:
+        """The CDS translated from its first complete codon; a final stop codon is dropped."""
+        cds = self.coding_sequence(fasta)[self.first_phase :]
+        protein = "".join(translate_codon(cds[i : i + 3]) for i in range(0, len(cds) - 2, 3))
+        return protein[:-1] if protein.endswith("*") else protein
 
     def first_base(self, exon_index: int) -> int:
         start, end = self.exons[exon_index]
@@ -85,10 +161,13 @@ class Annotation:
         self._trees: dict = {}
         for gene in genes.values():
             self._trees.setdefault(gene.chrom, IntervalTree()).addi(gene.start, gene.end + 1, gene)
+        self.numbering: dict = {}  # {gene_id: clinical transcript_id}, see annotate_side
         self.by_name = {}
+        self._by_id = {}
         self._transcripts = {}
         for gene in genes.values():
             self.by_name.setdefault(gene.name, gene)
+            self._by_id.setdefault(gene.gene_id.split(".")[0], gene)
             for tx in gene.transcripts:
                 self._transcripts[tx.transcript_id.split(".")[0]] = tx
 
@@ -99,6 +178,10 @@ class Annotation:
     def genes_between(self, chrom: str, start: int, end: int) -> list:
         tree = self._trees.get(chrom)
         return [iv.data for iv in tree.overlap(start, end + 1)] if tree else []
+
+    def gene_by_id(self, gene_id: str):
+        """A gene by ID, version ignored; None when absent."""
+        return self._by_id.get(str(gene_id).split(".")[0])
 
     def transcript(self, transcript_id: str):
         """A transcript by ID, version ignored; None when absent."""
@@ -206,8 +289,15 @@ def locate_in_transcript(tx: Transcript, pos: int, role: str):
     return None
 
 
-def annotate_side(annotation: Annotation, chrom: str, pos: int, role: str, direction: int) -> SideAnnotation:
-    """Pick the gene and transcript best explaining one side of a fusion."""
+def annotate_side(annotation: Annotation, chrom: str, pos: int, role: str, direction: int,
+                  numbering: dict | None = None) -> SideAnnotation:  # fmt: skip
+    """Pick the gene and transcript best explaining one side of a fusion.
+
+    `numbering` ({gene_id: transcript_id}) names the clinical transcript of
+    whitelist genes: their exon number and transcript come from it whenever
+    the breakpoint lies within it, while `site` still says whether any
+    transcript has an exon boundary there.
+    """
     best, best_key = None, None
     for gene in annotation.genes_at(chrom, pos):
         fits = strand_fits(gene.strand, role, direction)
@@ -230,6 +320,12 @@ def annotate_side(annotation: Annotation, chrom: str, pos: int, role: str, direc
                 best_key = key
                 best = SideAnnotation(gene.name, gene.gene_id, gene.strand, tx.transcript_id, str(exon), site,
                                       gene.biotype)  # fmt: skip
+    numbering = annotation.numbering if numbering is None else numbering
+    if best is not None and best.gene_id in numbering:
+        clinical = annotation.transcript(numbering[best.gene_id])
+        located = locate_in_transcript(clinical, pos, role) if clinical is not None else None
+        if located is not None:
+            best.transcript, best.exon = clinical.transcript_id, str(located[0])
     return best or SideAnnotation()
 
 

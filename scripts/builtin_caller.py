@@ -261,10 +261,10 @@ def call_fusions(
 
 
 def main(snakemake) -> None:
-    from annotation import load_gtf
     from fusion_table import empty_table, write_table
+    from kb_check import load_annotation
 
-    annotation = load_gtf(snakemake.input.gtf)
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
     params = CallerParams.from_config(snakemake.params.settings)
     table = call_fusions(
         snakemake.input.junctions, annotation, params, snakemake.input.get("splice_junctions")

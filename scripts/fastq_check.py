@@ -10,7 +10,7 @@ import gzip
 import logging
 import zlib
 
-from samplesheet import InputError
+from errors import InputError
 
 STRICT_RECORDS = 10000
 BLOCK = 1 << 20

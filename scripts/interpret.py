@@ -11,8 +11,8 @@ import logging
 
 import pysam
 
-from annotation import load_gtf
 from fusion_table import read_table, write_table
+from kb_check import load_annotation, read_kb_check
 from kinase import kinase_calls, load_knowledge_base
 from report import build_report, collect_versions, render_html, star_qc
 from resistance import (
@@ -27,12 +27,16 @@ from rulelog import atomic_write
 
 def main(snakemake) -> None:
     sample = snakemake.params.sample
-    annotation = load_gtf(snakemake.input.gtf)
-    kb = load_knowledge_base(snakemake.input.kinases, snakemake.input.actionability)
-    hotspots = load_hotspots(snakemake.input.hotspots)
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    clinical = read_kb_check(snakemake.input.kb_check)
+    kb = load_knowledge_base(
+        snakemake.input.kinases, snakemake.input.actionability, snakemake.input.tumour_types
+    )
+    hotspots = load_hotspots(snakemake.input.hotspots, kb.kinases["genes"])
     calls = read_table(snakemake.input.calls)
 
-    kinases = kinase_calls(calls, annotation, kb, snakemake.params.min_support)
+    tumour_type = sample.get("tumour_type") or None
+    kinases = kinase_calls(calls, annotation, kb, clinical, snakemake.params.min_support, tumour_type)
     actionable = int((kinases["actionable"] == "yes").sum()) if len(kinases) else 0
     logging.info("%d kinase fusions, %d actionable", len(kinases), actionable)
     write_table(kinases, snakemake.output.kinase_calls)
@@ -40,7 +44,7 @@ def main(snakemake) -> None:
     settings = GenotypeSettings.from_config(snakemake.params.resistance)
     with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
         rows = genotype_sample(
-            sample["sample"], kinases, snakemake.input.bam, fasta, annotation, hotspots, settings
+            sample["sample"], kinases, snakemake.input.bam, fasta, annotation, hotspots, clinical, settings
         )
     previous = read_table(snakemake.input.previous) if snakemake.input.get("previous") else None
     resistance = resistance_table(compare_with_previous(rows, previous, snakemake.params.previous_sample))

@@ -1,159 +1,184 @@
 """Kinase whitelist annotation, reading frame, domain retention and tiering.
 
 Each passing call with a whitelisted gene on either side is annotated against
-the GTF's CDS rows: the kinase's exon in the whitelist transcript, whether the
-kinase (or ligand) domain is kept, the reading frame across the junction, the
-therapies of the knowledge base, and a tier:
+the GTF's CDS rows: the kinase's exon in its clinical transcript (chosen and
+proven by translation in kb_check.py), whether the kinase (or ligand) domain is
+kept, the reading frame across the junction, the therapies of the knowledge
+base at the level that holds for the sample's tumour type, and a tier:
 
     I    kinase at its actionable end, domain kept, in frame, a level 1/2
-         therapy, and at least `min_support_tier1` supporting fragments
+         therapy for this tumour type, and at least `min_support_tier1`
+         supporting fragments
     II   the same checks pass (or could not be made) with a level 3A-4
          therapy, or level 1/2 with low support or an unchecked frame/domain
     III  a whitelisted gene that fails a check (kinase at the wrong end,
          domain lost, out of frame) or has no therapy: reported, not actionable
 
-Levels are for the indications listed with each therapy; the tumour type
-decides which applies.
+`actionable` is `yes` only when frame and domain were both established from
+the reference (in frame, domain kept) in tiers I-II, `review` when either
+could not be checked, `no` otherwise.
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
-import yaml
 
 from annotation import locate_in_transcript
+from errors import InputError
 from fusion_table import parse_breakpoint
-from samplesheet import InputError
+from tumour_types import LEVEL_ORDER, OncoTree, level_for_sample, level_rank, load_oncotree
+from yamlio import load_yaml
 
-LEVEL_ORDER = ["1", "2", "3A", "3B", "4"]
 KINASE_COLUMNS = [
     "kinase", "partner_role", "kinase_transcript", "kinase_exon", "kinase_domain", "kinase_domain_retained",
     "reading_frame", "tier", "actionable", "tier_reason", "therapies", "drug_classes", "best_level",
+    "kinase_transcript_choice", "tumour_type", "other_tumour_type_therapies", "review_reason",
 ]  # fmt: skip
+AGNOSTIC_SCOPES = ("solid", "all")
 
 
 @dataclass
 class KnowledgeBase:
     kinases: dict
     actionability: dict
+    oncotree: OncoTree | None = None
 
     @property
     def versions(self) -> dict:
-        return {"kinases": str(self.kinases["version"]), "actionability": str(self.actionability["version"])}
+        versions = {"kinases": str(self.kinases["version"])}
+        if self.actionability:
+            versions["actionability"] = str(self.actionability["version"])
+        return versions
 
 
-def load_knowledge_base(kinases_path: str, actionability_path: str) -> KnowledgeBase:
-    """Both YAML files, checked enough that a typo is named rather than crashing later."""
-    kinases = load_yaml(kinases_path)
-    actionability = load_yaml(actionability_path)
-    for path, data, key in ((kinases_path, kinases, "genes"), (actionability_path, actionability, "genes")):
-        if not isinstance(data.get(key), dict) or "version" not in data:
-            raise InputError(f"{path}: needs 'version' and a '{key}' mapping")
+def load_kinases(path: str) -> dict:
+    """The kinase whitelist, checked enough that a typo is named rather than crashing later."""
+    kinases = load_yaml(path)
+    if not isinstance(kinases.get("genes"), dict) or "version" not in kinases:
+        raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
     for gene, entry in kinases["genes"].items():
-        missing = [k for k in ("transcript", "actionable_role", "domain") if k not in entry]
+        missing = [k for k in ("transcript", "actionable_role", "domain", "protein") if k not in entry]
         if missing:
-            raise InputError(f"{kinases_path}: gene {gene} lacks {', '.join(missing)}")
+            raise InputError(f"{path}: gene {gene} lacks {', '.join(missing)}")
         if entry["actionable_role"] not in ("3prime", "5prime"):
-            raise InputError(f"{kinases_path}: gene {gene}: actionable_role must be 3prime or 5prime")
+            raise InputError(f"{path}: gene {gene}: actionable_role must be 3prime or 5prime")
+        protein = entry["protein"]
+        if not (
+            isinstance(protein, dict) and protein.get("uniprot") and isinstance(protein.get("length"), int)
+        ):
+            raise InputError(f"{path}: gene {gene}: protein needs a uniprot accession and an integer length")
         domain = entry["domain"]
-        if not (isinstance(domain, dict) and int(domain.get("start", 0)) >= 1
-                and int(domain.get("end", 0)) >= int(domain["start"])):  # fmt: skip
-            raise InputError(f"{kinases_path}: gene {gene}: domain needs start <= end (protein positions)")
+        if not (isinstance(domain, dict) and 1 <= int(domain.get("start", 0)) <= int(domain.get("end", 0))
+                <= protein["length"]):  # fmt: skip
+            raise InputError(f"{path}: gene {gene}: domain needs 1 <= start <= end <= protein length")
+        unknown = [k for k in entry.get("sources", []) if k not in kinases.get("sources", {})]
+        if unknown or not entry.get("sources"):
+            raise InputError(
+                f"{path}: gene {gene}: needs sources from the sources table (unknown: {unknown})"
+            )
+        core_end = domain.get("core_end")
+        if core_end is not None and not int(domain["start"]) <= int(core_end) <= int(domain["end"]):
+            raise InputError(f"{path}: gene {gene}: domain core_end must lie between start and end")
+    return kinases
+
+
+def load_actionability(path: str, oncotree: OncoTree | None) -> dict:
+    actionability = load_yaml(path)
+    if not isinstance(actionability.get("genes"), dict) or "version" not in actionability:
+        raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
     sources = actionability.get("sources", {})
     for gene, entry in actionability["genes"].items():
         for therapy in entry.get("therapies") or []:
+            where = f"{path}: {gene} {therapy.get('drug')}"
             if str(therapy.get("level")) not in LEVEL_ORDER:
-                raise InputError(
-                    f"{actionability_path}: {gene} {therapy.get('drug')}: level must be one of {LEVEL_ORDER}"
-                )
+                raise InputError(f"{where}: level must be one of {LEVEL_ORDER}")
             unknown = [s for s in therapy.get("sources", []) if s not in sources]
-            if unknown:
+            if unknown or not therapy.get("sources"):
                 raise InputError(
-                    f"{actionability_path}: {gene} {therapy['drug']}: unknown source(s) {unknown}"
+                    f"{where}: every therapy needs sources from the sources table (unknown: {unknown})"
                 )
-    return KnowledgeBase(kinases, actionability)
+            agnostic, types = therapy.get("tumour_agnostic"), therapy.get("tumour_types") or []
+            if agnostic not in (None, *AGNOSTIC_SCOPES) or (agnostic is None and not types):
+                raise InputError(
+                    f"{where}: needs tumour_types (OncoTree codes) or tumour_agnostic: solid|all"
+                )
+            if oncotree is not None:
+                bad = [t for t in types if t not in oncotree]
+                if bad:
+                    raise InputError(f"{where}: unknown OncoTree code(s) {', '.join(bad)}")
+    return actionability
 
 
-def load_yaml(path: str) -> dict:
-    try:
-        with open(path) as fh:
-            data = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except yaml.YAMLError as err:
-        raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a mapping at the top level")
-    return data
+def load_knowledge_base(
+    kinases_path: str, actionability_path: str | None, tumour_types_path: str | None = None
+):
+    oncotree = load_oncotree(tumour_types_path) if tumour_types_path else None
+    actionability = load_actionability(actionability_path, oncotree) if actionability_path else {}
+    return KnowledgeBase(load_kinases(kinases_path), actionability, oncotree)
 
 
-# --- coding coordinates ---------------------------------------------------------
+# --- frame and domain ------------------------------------------------------------
 
 
-def cds_offset(tx, pos: int):
-    """0-based offset of genomic `pos` in the transcript's CDS, 'utr5'/'utr3' outside it, None if not exonic."""
-    if not tx.cds:
-        return None
-    offset = 0
-    for start, end, _ in tx.cds:
-        if start <= pos <= end:
-            return offset + (pos - start if tx.strand == "+" else end - pos)
-        offset += end - start + 1
-    located = locate_in_transcript(tx, pos, "5")
-    if located is None or located[1] == "intron":
-        return None
-    first, last = tx.cds[0], tx.cds[-1]
-    cds_start = first[0] if tx.strand == "+" else first[1]
-    before = pos < cds_start if tx.strand == "+" else pos > cds_start
-    if before:
-        return "utr5"
-    cds_end = last[1] if tx.strand == "+" else last[0]
-    after = pos > cds_end if tx.strand == "+" else pos < cds_end
-    return "utr3" if after else None
+def _coding_offset(tx, pos: int, role: str):
+    """CDS offset (or 'utr5'/'utr3') of a breakpoint; intronic breakpoints use the nearest kept exon base.
+
+    Returns (offset, in_intron).
+    """
+    offset = tx.cds_offset(pos)
+    if offset is not None:
+        return offset, False
+    located = locate_in_transcript(tx, pos, role)
+    if located is None or located[1] != "intron":
+        return None, False
+    exon_index = located[0] - 1
+    kept = tx.last_base(exon_index) if role == "5" else tx.first_base(exon_index)
+    return tx.cds_offset(kept), True
 
 
-def _first_phase(tx) -> int:
-    return tx.cds[0][2] if tx.cds else 0
-
-
-def codon_of(tx, offset: int) -> int:
-    """1-based codon (amino acid) number holding CDS offset `offset`."""
-    return (offset - _first_phase(tx)) // 3 + 1
-
-
-def reading_frame(tx5, pos5: int, tx3, pos3: int) -> str:
-    """in-frame / out-of-frame / unknown across a junction (last 5' base, first 3' base)."""
+def reading_frame(tx5, pos5: int, tx3, pos3: int) -> tuple[str, str]:
+    """(in-frame / out-of-frame / unknown, reason when unknown) across a junction (last 5' base, first 3' base)."""
     if tx5 is None or tx3 is None:
-        return "unknown"
-    o5, o3 = cds_offset(tx5, pos5), cds_offset(tx3, pos3)
-    if not isinstance(o5, int) or not isinstance(o3, int):
-        return "unknown"
-    kept5 = (o5 + 1 - _first_phase(tx5)) % 3  # bases of an open codon the 5' part leaves
-    enters3 = (o3 - _first_phase(tx3)) % 3  # bases of an open codon the 3' part starts inside
-    return "in-frame" if kept5 == enters3 else "out-of-frame"
+        missing = "5'" if tx5 is None else "3'"
+        return "unknown", f"no coding transcript at the {missing} breakpoint"
+    o5, intron5 = _coding_offset(tx5, pos5, "5")
+    o3, intron3 = _coding_offset(tx3, pos3, "3")
+    for side, tx, offset, intronic in (("5'", tx5, o5, intron5), ("3'", tx3, o3, intron3)):
+        if intronic:
+            return "unknown", f"{side} breakpoint in an intron of {tx.gene_name}: frame not determined"
+        if not isinstance(offset, int):
+            where = {"utr5": "5' UTR", "utr3": "3' UTR"}.get(offset, "a non-coding position")
+            return "unknown", f"{side} breakpoint in the {where} of {tx.gene_name}: frame not determined"
+    kept5 = (o5 + 1 - tx5.first_phase) % 3  # bases of an open codon the 5' part leaves
+    enters3 = (o3 - tx3.first_phase) % 3  # bases of an open codon the 3' part starts inside
+    return ("in-frame" if kept5 == enters3 else "out-of-frame"), ""
 
 
 def domain_retained(tx, pos: int, role: str, domain: dict) -> str:
-    """yes / no / unknown: is the whole domain (protein positions) in the kept part?"""
+    """yes / no / unknown: is the domain in the kept part of the protein?
+
+    A 3' kinase keeps the protein from the junction on: the whole domain must
+    start after it. A 5' kinase keeps its start up to the junction: it must
+    keep at least up to `core_end` (the end of the catalytic core) when the
+    whitelist states one, else the domain's end. An intronic breakpoint is
+    judged at the nearest kept exon base.
+    """
     if tx is None:
         return "unknown"
-    offset = cds_offset(tx, pos)
-    start, end = int(domain["start"]), int(domain["end"])
-    if role == "3prime":  # keeps the protein from the breakpoint to its end
+    side = "3" if role == "3prime" else "5"
+    offset, _ = _coding_offset(tx, pos, side)
+    start, end = int(domain["start"]), int(domain.get("core_end") or domain["end"])
+    if role == "3prime":
         if offset == "utr5":
             return "yes"
         if offset == "utr3":
             return "no"
-        if offset is None:
-            return "unknown"
-        return "yes" if codon_of(tx, offset) <= start else "no"
-    if offset == "utr3":  # 5' partner keeps the protein from its start to the breakpoint
+        return "unknown" if offset is None else ("yes" if tx.codon_of(offset) <= start else "no")
+    if offset == "utr3":
         return "yes"
     if offset == "utr5":
         return "no"
-    if offset is None:
-        return "unknown"
-    return "yes" if codon_of(tx, offset) >= end else "no"
+    return "unknown" if offset is None else ("yes" if tx.codon_of(offset) >= end else "no")
 
 
 # --- annotation and tiers ---------------------------------------------------------
@@ -168,12 +193,18 @@ def whitelisted(kb: KnowledgeBase, gene: str, gene_id: str):
     return gene if gene in genes else None
 
 
-def therapies_for(kb: KnowledgeBase, kinase: str) -> list:
-    entry = kb.actionability["genes"].get(kinase) or {}
-    return sorted(entry.get("therapies") or [], key=lambda t: LEVEL_ORDER.index(str(t["level"])))
+def therapies_for(kb: KnowledgeBase, kinase: str, tumour_type: str | None) -> list:
+    """The gene's therapies with `sample_level` and `scope` for this tumour type, best first."""
+    entry = kb.actionability.get("genes", {}).get(kinase) or {}
+    rated = []
+    for therapy in entry.get("therapies") or []:
+        level, scope = level_for_sample(therapy, tumour_type, kb.oncotree)
+        rated.append({**therapy, "sample_level": level, "scope": scope})
+    return sorted(rated, key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
 
 
-def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, min_support: int) -> tuple:
+def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, min_support: int,
+             unchecked_reasons: tuple = (), scope: str = "this tumour type") -> tuple:  # fmt: skip
     """(tier, actionable, reason) by the house rule of the module docstring."""
     failures = []
     if not role_ok:
@@ -191,63 +222,90 @@ def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, m
     ]
     notes = []
     if unchecked:
-        notes.append(f"{' and '.join(unchecked)} could not be checked")
+        detail = f" ({'; '.join(unchecked_reasons)})" if unchecked_reasons else ""
+        notes.append(f"{' and '.join(unchecked)} could not be checked{detail}")
     if support < min_support:
         notes.append(f"low support ({support} fragments < {min_support})")
+    actionable = "review" if unchecked else "yes"
     if best_level in ("1", "2") and not notes:
-        return "I", "yes", f"level {best_level} therapy, all checks passed"
-    return "II", "yes", "; ".join([f"best level {best_level}"] + notes)
+        where = "a tumour-agnostic approval" if scope == "tumour-agnostic" else "for this tumour type"
+        return "I", actionable, f"level {best_level} therapy ({where}), all checks passed"
+    return "II", actionable, "; ".join([f"best level {best_level}"] + notes)
 
 
-def annotate_call(row: dict, annotation, kb: KnowledgeBase, min_support: int) -> dict | None:
-    """Kinase columns for one call; None when neither partner is whitelisted."""
+def _pick_kinase(kb: KnowledgeBase, row: dict):
     kinase5 = whitelisted(kb, row["gene5"], row.get("gene_id5", "."))
     kinase3 = whitelisted(kb, row["gene3"], row.get("gene_id3", "."))
     if not kinase5 and not kinase3:
-        return None
+        return None, None
     genes = kb.kinases["genes"]
     if kinase5 and kinase3:  # both whitelisted: the one at its actionable end
         kinase = kinase3 if genes[kinase3]["actionable_role"] == "3prime" else kinase5
     else:
         kinase = kinase3 or kinase5
-    position = "3prime" if kinase == kinase3 else "5prime"
-    entry = genes[kinase]
+    return kinase, ("3prime" if kinase == kinase3 else "5prime")
+
+
+def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_support: int,
+                  tumour_type: str | None = None) -> dict | None:  # fmt: skip
+    """Kinase columns for one call; None when neither partner is whitelisted.
+
+    `clinical` is kb_check's {gene: ClinicalChoice}: protein coordinates (the
+    domain) are used only on a verified clinical transcript.
+    """
+    kinase, position = _pick_kinase(kb, row)
+    if kinase is None:
+        return None
+    entry = kb.kinases["genes"][kinase]
     side = "3" if position == "3prime" else "5"
     other = "5" if side == "3" else "3"
-    chrom, pos, _ = parse_breakpoint(row[f"breakpoint{side}"])
-    kinase_tx = annotation.transcript(entry["transcript"])
-    transcript_note = ""
-    if kinase_tx is None:
-        kinase_tx = annotation.transcript(row.get(f"transcript{side}", "."))
-        transcript_note = f"{entry['transcript']} not in the GTF; used {row.get(f'transcript{side}', '.')}"
-    kinase_exon = "."
-    if kinase_tx is not None:
-        located = locate_in_transcript(kinase_tx, pos, side)
-        kinase_exon = str(located[0]) if located else "."
+    _, pos, _ = parse_breakpoint(row[f"breakpoint{side}"])
+    choice = clinical.get(kinase)
+    verified_tx = annotation.transcript(choice.transcript) if choice is not None and choice.verified else None
+    numbering_tx = verified_tx or annotation.transcript(row.get(f"transcript{side}", "."))
+    if verified_tx is not None:
+        transcript_choice = f"{choice.chosen_by} ({choice.uniprot}, {choice.protein_length} aa verified)"
+    else:
+        why = choice.reason if choice is not None else "not checked against the reference"
+        transcript_choice = f"no verified clinical transcript: {why}"
+    located = locate_in_transcript(numbering_tx, pos, side) if numbering_tx is not None else None
+    kinase_exon = str(located[0]) if located else "."
     partner_tx = annotation.transcript(row.get(f"transcript{other}", "."))
     _, partner_pos, _ = parse_breakpoint(row[f"breakpoint{other}"])
     if side == "3":
-        frame = reading_frame(partner_tx, partner_pos, kinase_tx, pos)
+        frame, frame_reason = reading_frame(partner_tx, partner_pos, numbering_tx, pos)
     else:
-        frame = reading_frame(kinase_tx, pos, partner_tx, partner_pos)
-    domain = domain_retained(kinase_tx, pos, position, entry["domain"])
-    therapies = therapies_for(kb, kinase)
-    best = str(therapies[0]["level"]) if therapies else None
+        frame, frame_reason = reading_frame(numbering_tx, pos, partner_tx, partner_pos)
+    domain = domain_retained(verified_tx, pos, position, entry["domain"])
+    unchecked = [frame_reason] if frame == "unknown" else []
+    if domain == "unknown":
+        unchecked.append(f"{kinase} domain not assessable: {transcript_choice}" if verified_tx is None
+                         else f"{kinase} breakpoint outside the coding exons")  # fmt: skip
+    therapies = therapies_for(kb, kinase, tumour_type)
+    best = therapies[0]["sample_level"] if therapies else None
     support = _int(row.get("junction_reads")) + _int(row.get("spanning_pairs"))
+    scope = therapies[0]["scope"] if therapies else ""
     tier, actionable, reason = tier_for(position == entry["actionable_role"], domain, frame, best, support,
-                                        min_support)  # fmt: skip
-    if transcript_note:
-        reason = f"{reason}; {transcript_note}"
+                                        min_support, tuple(unchecked), scope)  # fmt: skip
+    if tumour_type is None and any(t["scope"] == "other tumour type" for t in therapies):
+        reason += "; no tumour type given: levels of other indications count as 3B at best"
     d = entry["domain"]
+    here = [t for t in therapies if t["scope"] != "other tumour type"]
+    elsewhere = [t for t in therapies if t["scope"] == "other tumour type"]
     return {
         "kinase": kinase, "partner_role": position,
-        "kinase_transcript": kinase_tx.transcript_id if kinase_tx else ".", "kinase_exon": kinase_exon,
+        "kinase_transcript": numbering_tx.transcript_id if numbering_tx else ".", "kinase_exon": kinase_exon,
         "kinase_domain": f"{d.get('name', 'domain')} {d['start']}-{d['end']}",
         "kinase_domain_retained": domain, "reading_frame": frame, "tier": tier, "actionable": actionable,
         "tier_reason": reason,
-        "therapies": "; ".join(f"{t['drug']} ({t['level']})" for t in therapies) or ".",
+        "therapies": "; ".join(f"{t['drug']} ({t['sample_level']})" for t in here) or ".",
         "drug_classes": ", ".join(dict.fromkeys(t["class"] for t in therapies)) or ".",
         "best_level": best or ".",
+        "kinase_transcript_choice": transcript_choice, "tumour_type": tumour_type or ".",
+        "other_tumour_type_therapies": "; ".join(
+            f"{t['drug']} ({t['sample_level']}; level {t['level']} in {', '.join(t.get('tumour_types') or [])})"
+            for t in elsewhere) or ".",
+        "review_reason": "; ".join(unchecked) if actionable == "review" else ".",
     }  # fmt: skip
 
 
@@ -258,15 +316,17 @@ def _int(value) -> int:
         return 0
 
 
-def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, min_support: int = 5) -> pd.DataFrame:
+def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, clinical: dict, min_support: int = 5,
+                 tumour_type: str | None = None) -> pd.DataFrame:  # fmt: skip
     """Passing calls with a whitelisted partner, kinase columns added, best tier first.
 
-    For the kinase side, `transcript5/3` and `exon5/3` are replaced by the
-    whitelist transcript and its exon number, so exon numbers follow it.
+    For the kinase side, `transcript5/3` and `exon5/3` follow the transcript
+    the kinase exon was numbered on (the clinical one when verified).
     """
     rows = []
-    for row in table[table["pass"] == "yes"].to_dict("records"):
-        extra = annotate_call(row, annotation, kb, min_support)
+    passing = table[table["pass"] == "yes"] if len(table) else table
+    for row in passing.to_dict("records"):
+        extra = annotate_call(row, annotation, kb, clinical, min_support, tumour_type)
         if extra is None:
             continue
         side = "3" if extra["partner_role"] == "3prime" else "5"
@@ -276,5 +336,7 @@ def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, min_support
     if not rows:
         return pd.DataFrame(columns=list(table.columns) + KINASE_COLUMNS)
     result = pd.DataFrame(rows)
-    order = result["tier"].map({"I": 0, "II": 1, "III": 2}).fillna(3)
+    order = result["tier"].map({"I": 0, "II": 1, "III": 2}).fillna(3) * 3 + result["actionable"].map(
+        {"yes": 0, "review": 1, "no": 2}
+    ).fillna(2)
     return result.loc[order.sort_values(kind="stable").index].reset_index(drop=True)

@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 
-from samplesheet import InputError
+from errors import InputError
 
 
 def fasta_lengths(path: str) -> dict:

@@ -13,15 +13,16 @@ import re
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "VERSION")
 CAVEATS = [
-    "Evidence levels hold for the indication listed with each therapy; the tumour type decides which applies.",
+    "Evidence levels hold for the indication listed with each therapy; this sample's level is that of its tumour "
+    "type (other indications: 3B at best).",
     "Abundance is fusion / (fusion + wild-type) fragments of the 5' partner at the breakpoint in RNA: it follows "
     "expression and tumour content and is comparable between timepoints only for the same assay.",
-    "Knowledge-base entries marked unverified and kinase-domain coordinates marked verified: false must be "
-    "checked before clinical use.",
+    "Protein coordinates (domains, hotspots) are used only on a transcript whose translation was checked against "
+    "the reference (kb_check.tsv); otherwise they are reported as unknown or not assessable.",
     "A fusion not found can still be present below the detection limit, or outside the annotated genes.",
 ]
 
@@ -70,27 +71,6 @@ def pipeline_version() -> str:
 # --- diagram ------------------------------------------------------------------------
 
 
-def transcript_offset(tx, pos: int):
-    """0-based position of genomic `pos` in the spliced transcript, None outside its exons."""
-    offset = 0
-    for start, end in tx.exons:
-        if start <= pos <= end:
-            return offset + (pos - start if tx.strand == "+" else end - pos)
-        offset += end - start + 1
-    return None
-
-
-def cds_to_transcript(tx, cds_offset: int):
-    """Spliced-transcript position of a CDS offset (walks the CDS segments)."""
-    for start, end, _ in tx.cds:
-        length = end - start + 1
-        if cds_offset < length:
-            genomic = start + cds_offset if tx.strand == "+" else end - cds_offset
-            return transcript_offset(tx, genomic)
-        cds_offset -= length
-    return None
-
-
 def diagram(call: dict, annotation, kb) -> dict | None:
     """Shapes of the fusion diagram: both partners' exons, the kept ones, the domain."""
     tx5 = annotation.transcript(call.get("transcript5", "."))
@@ -134,10 +114,12 @@ def diagram(call: dict, annotation, kb) -> dict | None:
     domain_box = None
     kinase = call.get("kinase")
     entry = kb.kinases["genes"].get(kinase) if kinase else None
-    if entry:
+    verified = not str(call.get("kinase_transcript_choice", "")).startswith("no verified")
+    if entry and verified:  # protein coordinates only on a transcript proven to encode the protein
         side_tx, side = (tx3, "3") if call.get("partner_role") == "3prime" else (tx5, "5")
-        lo = cds_to_transcript(side_tx, (int(entry["domain"]["start"]) - 1) * 3)
-        hi = cds_to_transcript(side_tx, int(entry["domain"]["end"]) * 3 - 1)
+        first = side_tx.first_phase
+        lo = side_tx.cds_to_transcript(first + (int(entry["domain"]["start"]) - 1) * 3)
+        hi = side_tx.cds_to_transcript(first + int(entry["domain"]["end"]) * 3 - 1)
         if lo is not None and hi is not None:
             shift = sum(kept5) - sum(e - s + 1 for s, e in tx3.exons[: exon3 - 1]) if side == "3" else 0
             start, end = (lo + shift) * scale, (hi + shift) * scale
@@ -179,18 +161,28 @@ def _evidence(call: dict) -> dict:
     }  # fmt: skip
 
 
+def _therapy(t: dict) -> dict:
+    return {
+        **{k: str(t.get(k, "")) for k in ("drug", "class", "level", "indication", "approval")},
+        "sources": list(t.get("sources", [])), "level_for_sample": str(t["sample_level"]), "scope": t["scope"],
+        "tumour_types": [str(x) for x in t.get("tumour_types") or []],
+        "tumour_agnostic": str(t.get("tumour_agnostic") or ""),
+    }  # fmt: skip
+
+
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
+    from kinase import therapies_for
+
+    tumour_type = sample.get("tumour_type") or None
     genes = kb.actionability["genes"]
     notes = kb.actionability.get("fusions", {})
     entries = []
     for call in kinase_table.to_dict("records"):
         kinase = call["kinase"]
-        therapies = [
-            {k: str(t.get(k, "")) for k in ("drug", "class", "level", "indication", "approval")} | {"sources": list(t.get("sources", []))}
-            for t in (genes.get(kinase) or {}).get("therapies") or []
-        ]  # fmt: skip
+        listed = call.get("actionable") in ("yes", "review")
+        therapies = [_therapy(t) for t in therapies_for(kb, kinase, tumour_type)] if listed else []
         known_resistance = [
             {"mutation": str(r["mutation"]), "resistant_to": [str(x) for x in r.get("resistant_to", [])],
              "next_line": [str(x) for x in r.get("next_line", [])], "sources": list(r.get("sources", []))}
@@ -201,27 +193,16 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
             **{k: str(call.get(k, ".")) for k in ("fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5",
                                                    "exon3", "transcript5", "transcript3", "kinase", "partner_role",
                                                    "kinase_domain", "kinase_domain_retained", "reading_frame", "tier",
-                                                   "actionable", "tier_reason", "type")},
+                                                   "actionable", "tier_reason", "type", "kinase_transcript_choice",
+                                                   "review_reason")},
             "evidence": _evidence(call),
-            "therapies": therapies if call.get("actionable") == "yes" else [],
-            "resistance": known_resistance if call.get("actionable") == "yes" else [],
+            "therapies": therapies,
+            "resistance": known_resistance if listed else [],
             "note": str(note.get("note", "")), "note_sources": list(note.get("sources", [])),
             "trend": _trend_rows(trend, call, sample["sample"]),
             "diagram": diagram(call, annotation, kb),
         })  # fmt: skip
-    actionable = [e for e in entries if e["actionable"] == "yes"]
-    if actionable:
-        top = actionable[0]
-        drugs = ", ".join(t["drug"] for t in top["therapies"])
-        headline = {"status": "actionable", "fusion": top["fusion"], "tier": top["tier"],
-                    "text": f"{top['fusion']}: tier {top['tier']} actionable kinase fusion ({top['kinase']}); {drugs}"}  # fmt: skip
-    else:
-        headline = {
-            "status": "none",
-            "fusion": None,
-            "tier": None,
-            "text": "No actionable kinase fusion found.",
-        }
+    headline = _headline(entries)
     hotspots = _resistance_rows(resistance)
     headline["resistance"] = [
         f"{h['gene']} {h['mutation']} ({h['alt_fraction'] * 100:.0f}%{', new since ' + h['previous_sample'] if h['new'] == 'yes' else ''})"
@@ -239,14 +220,45 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         s for e in entries for s in e["note_sources"]
     }
     sources = {k: str(v) for k, v in kb.actionability.get("sources", {}).items() if k in used}
+    tumour = {
+        "code": tumour_type,
+        "name": kb.oncotree.names.get(tumour_type) if tumour_type and kb.oncotree else None,
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "sample": sample["sample"], "patient": sample["patient"], "timepoint": str(sample["timepoint"]),
+        "tumour_type": tumour,
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": versions, "headline": headline, "kinase_fusions": entries, "other_fusions": others,
         "resistance_hotspots": hotspots,
-        "qc": qc, "caveats": CAVEATS, "sources": sources,
+        "qc": qc, "caveats": caveats(tumour_type), "sources": sources,
     }  # fmt: skip
+
+
+def _headline(entries: list) -> dict:
+    actionable = [e for e in entries if e["actionable"] == "yes"]
+    review = [e for e in entries if e["actionable"] == "review"]
+    if actionable:
+        top = actionable[0]
+        drugs = ", ".join(t["drug"] for t in top["therapies"] if t["scope"] != "other tumour type")
+        drugs = drugs or "no therapy at level 1-2 for this tumour type"
+        text = f"{top['fusion']}: tier {top['tier']} actionable kinase fusion ({top['kinase']}); {drugs}"
+        return {"status": "actionable", "fusion": top["fusion"], "tier": top["tier"], "text": text}
+    if review:
+        top = review[0]
+        text = (f"{top['fusion']}: kinase fusion that needs review before it can be called actionable "
+                f"({top['review_reason']})")  # fmt: skip
+        return {"status": "review", "fusion": top["fusion"], "tier": top["tier"], "text": text}
+    return {"status": "none", "fusion": None, "tier": None, "text": "No actionable kinase fusion found."}
+
+
+def caveats(tumour_type: str | None) -> list:
+    notes = list(CAVEATS)
+    if tumour_type is None:
+        notes.insert(0, "No tumour type was given: tiers assume none, so only tumour-agnostic approvals count at their "
+                        "level and every other indication counts as level 3B at best; each therapy's own indication "
+                        "and level are listed.")  # fmt: skip
+    return notes
 
 
 STATUS_ORDER = {"found": 0, "covered, not found": 1, "not assessable": 2}
@@ -263,7 +275,7 @@ def _resistance_rows(resistance: pd.DataFrame | None) -> list:
          "alt_ci_high": _number(r["alt_ci_high"]), "known_change": str(r["known_change"]),
          "resistant_to": str(r["resistant_to"]), "overcome_by": str(r["overcome_by"]),
          "previous_sample": str(r["previous_sample"]), "previous_status": str(r["previous_status"]),
-         "new": str(r["new"]), "sources": str(r["sources"])}
+         "new": str(r["new"]), "sources": str(r["sources"]), "reason": str(r.get("reason", "."))}
         for r in resistance.to_dict("records")
     ]  # fmt: skip
     return sorted(rows, key=lambda r: STATUS_ORDER.get(r["status"], 3))

@@ -20,16 +20,17 @@ from dataclasses import dataclass
 import pandas as pd
 import pysam
 
-from abundance import SKIP_FLAGS, wilson_interval
-from kinase import load_yaml
-from samplesheet import InputError
+from abundance import SKIP_FLAGS
+from errors import InputError
 from sequtil import revcomp, translate_codon
 from settings import FromConfig
+from stats import wilson_interval
+from yamlio import load_yaml
 
 RESISTANCE_COLUMNS = [
     "sample", "gene", "role", "hotspot", "mutation", "status", "depth", "alt_reads", "alt_fraction",
     "alt_ci_low", "alt_ci_high", "known_change", "resistant_to", "overcome_by", "ref_codon", "codons",
-    "transcript", "codon_position", "previous_sample", "previous_status", "new", "sources",
+    "transcript", "codon_position", "previous_sample", "previous_status", "new", "sources", "reason",
 ]  # fmt: skip
 
 
@@ -42,13 +43,25 @@ class GenotypeSettings(FromConfig):
     min_mapq: int = 10
 
 
-def load_hotspots(path: str) -> dict:
+def load_hotspots(path: str, kinase_genes=None) -> dict:
+    """The hotspot file; genes outside the kinase whitelist state their own transcript and protein."""
     data = load_yaml(path)
     if not isinstance(data.get("genes"), dict) or "version" not in data:
         raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
     for gene, entry in data["genes"].items():
         if entry.get("role") not in ("on_target", "bypass"):
             raise InputError(f"{path}: {gene}: role must be on_target or bypass")
+        if kinase_genes is not None and gene not in kinase_genes:
+            protein = entry.get("protein") or {}
+            if (
+                not entry.get("transcript")
+                or not protein.get("uniprot")
+                or not isinstance(protein.get("length"), int)
+            ):
+                raise InputError(
+                    f"{path}: {gene} is not in the kinase whitelist, so it needs transcript and protein "
+                    "(uniprot, length)"
+                )
         for spot in entry.get("hotspots", []):
             if (
                 not isinstance(spot.get("position"), int)
@@ -59,27 +72,6 @@ def load_hotspots(path: str) -> dict:
                     f"{path}: {gene}: each hotspot needs a protein position and a one-letter ref"
                 )
     return data
-
-
-def cds_genomic(tx, offset: int):
-    """Genomic position of a 0-based CDS offset (transcript order, either strand)."""
-    for start, end, _ in tx.cds:
-        length = end - start + 1
-        if offset < length:
-            return start + offset if tx.strand == "+" else end - offset
-        offset -= length
-    return None
-
-
-def codon_positions(tx, protein_position: int):
-    """The three genomic positions of a codon in reading order, or None past the CDS.
-
-    On '-' they descend; a codon split by an intron has positions in two exons.
-    """
-    phase = tx.cds[0][2] if tx.cds else 0
-    first = phase + 3 * (protein_position - 1)
-    positions = [cds_genomic(tx, first + k) for k in range(3)]
-    return None if None in positions else positions
 
 
 def read_codon(read, positions: list, strand: str, min_quality: int):
@@ -133,59 +125,65 @@ def assess(counts: Counter, ref: str, settings: GenotypeSettings) -> dict:
             "alt_ci_low": low, "alt_ci_high": high}  # fmt: skip
 
 
-def transcript_for(annotation, gene: str, transcript_id: str):
-    tx = annotation.transcript(transcript_id)
-    if tx is not None:
-        return tx
-    found = annotation.by_name.get(gene)
-    if found is None or not found.transcripts:
-        return None
-    coding = [t for t in found.transcripts if t.cds] or found.transcripts
-    return min(coding, key=lambda t: (t.canonical_rank, -t.cds_length))
-
-
 def genes_to_assess(kinase_calls: pd.DataFrame, hotspots: dict) -> list:
-    """Fused kinases of actionable calls with hotspots, then the bypass genes; none without such a call."""
-    if kinase_calls.empty or not (kinase_calls["actionable"] == "yes").any():
+    """Fused kinases of actionable (or to-review) calls with hotspots, then the bypass genes; none without such a call."""
+    if kinase_calls.empty:
         return []
-    fused = list(dict.fromkeys(kinase_calls.loc[kinase_calls["actionable"] == "yes", "kinase"]))
+    candidates = kinase_calls[kinase_calls["actionable"].isin(["yes", "review"])]
+    if candidates.empty:
+        return []
+    fused = list(dict.fromkeys(candidates["kinase"]))
     genes = hotspots["genes"]
     on_target = [g for g in fused if genes.get(g, {}).get("role") == "on_target"]
     return on_target + [g for g, entry in genes.items() if entry["role"] == "bypass"]
 
 
-def genotype_sample(sample: str, kinase_calls, bam_path: str, fasta, annotation, hotspots: dict,
+def genotype_sample(sample: str, kinase_calls, bam_path: str, fasta, annotation, hotspots: dict, clinical: dict,
                     settings: GenotypeSettings) -> list:  # fmt: skip
+    """One row per hotspot of the genes to assess; `clinical` is kb_check's {gene: ClinicalChoice}."""
     rows = []
     with pysam.AlignmentFile(bam_path) as bam:
         for gene in genes_to_assess(kinase_calls, hotspots):
             entry = hotspots["genes"][gene]
-            tx = transcript_for(annotation, gene, entry["transcript"])
+            choice = clinical.get(gene)
+            tx = annotation.transcript(choice.transcript) if choice is not None and choice.verified else None
+            withheld = None
+            if tx is None:
+                withheld = choice.reason if choice is not None else "not checked against the reference"
             for spot in entry.get("hotspots", []):
-                rows.append(genotype_hotspot(sample, gene, entry, spot, tx, bam, fasta, settings))
+                rows.append(genotype_hotspot(sample, gene, entry, spot, tx, bam, fasta, settings, withheld))
     return rows
 
 
-def genotype_hotspot(sample, gene, entry, spot, tx, bam, fasta, settings) -> dict:
+def genotype_hotspot(sample, gene, entry, spot, tx, bam, fasta, settings, withheld=None) -> dict:
+    """Read one hotspot codon; `withheld` (the failed reference check) makes it not assessable."""
     label = f"{spot['ref']}{spot['position']}"
     row = {"sample": sample, "gene": gene, "role": entry["role"], "hotspot": label, "mutation": ".",
            "transcript": tx.transcript_id if tx else ".", "known_change": ".",
            "resistant_to": "; ".join(spot.get("resistant_to", [])) or ".",
            "overcome_by": "; ".join(spot.get("overcome_by", [])) or ".",
-           "sources": ", ".join(spot.get("sources", [])) or "."}  # fmt: skip
-    positions = codon_positions(tx, spot["position"]) if tx and tx.cds else None
+           "sources": ", ".join(spot.get("sources", [])) or ".", "reason": "."}  # fmt: skip
+    not_assessable = {"status": "not assessable", "depth": 0, "alt_reads": 0, "codons": ".", "ref_codon": ".",
+                      "codon_position": "."}  # fmt: skip
+    if withheld:
+        return {**row, **not_assessable, "reason": f"protein numbering not verified: {withheld}"}
+    positions = tx.codon_positions(spot["position"]) if tx is not None and tx.cds else None
     if positions is None:
-        return {**row, "status": "not assessable", "depth": 0, "codons": ".", "ref_codon": ".",
-                "codon_position": ".", "reason": "transcript or codon not in the GTF"}  # fmt: skip
+        return {
+            **row,
+            **not_assessable,
+            "reason": f"codon {spot['position']} is not in the CDS of the transcript",
+        }
     ref_codon = "".join(fasta.fetch(tx.chrom, p - 1, p).upper() for p in positions)
     ref_codon = ref_codon if tx.strand == "+" else "".join(revcomp(b) for b in ref_codon)
     row.update(ref_codon=ref_codon, codon_position=f"{tx.chrom}:{','.join(map(str, positions))}:{tx.strand}")
+    if translate_codon(ref_codon) != str(spot["ref"]):  # never call a change against the wrong residue
+        reason = f"reference codon {ref_codon} encodes {translate_codon(ref_codon)}, not {spot['ref']}"
+        logging.warning("%s %s: %s", gene, label, reason)
+        return {**row, **not_assessable, "ref_codon": ref_codon, "codon_position": row["codon_position"],
+                "reason": reason}  # fmt: skip
     counts = codon_counts(bam, tx.chrom, positions, tx.strand, settings)
     result = assess(counts, str(spot["ref"]), settings)
-    if translate_codon(ref_codon) != str(spot["ref"]):
-        logging.warning(
-            "%s %s: reference codon %s encodes %s", gene, label, ref_codon, translate_codon(ref_codon)
-        )
     row.update(
         {k: result[k] for k in ("status", "depth", "alt_reads", "alt_fraction", "alt_ci_low", "alt_ci_high")}
     )
@@ -193,6 +191,8 @@ def genotype_hotspot(sample, gene, entry, spot, tx, bam, fasta, settings) -> dic
     if result["status"] == "found":
         row["mutation"] = f"{label}{result['alt_aa']}"
         row["known_change"] = "yes" if result["alt_aa"] in [str(c) for c in spot.get("changes", [])] else "no"
+    elif result["status"] == "not assessable":
+        row["reason"] = f"{result['depth']} fragments read the codon, fewer than {settings.min_depth}"
     return row
 
 

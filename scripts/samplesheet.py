@@ -8,15 +8,14 @@ import datetime
 import os
 import re
 
+from errors import InputError
+
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
+OPTIONAL_COLUMNS = ("tumour_type",)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 INTEGER = re.compile(r"^[0-9]+$")
 # folders of {outdir} that are not samples
 RESERVED = frozenset({"reference", "patients", "logs", "benchmarks", "multiqc"})
-
-
-class InputError(Exception):
-    """A problem in user input, with a message fit to show as it is."""
 
 
 def parse_timepoint(value: str):
@@ -30,8 +29,12 @@ def parse_timepoint(value: str):
         return None
 
 
-def read_sample_sheet(path: str, base_dir: str = ".") -> list[dict]:
-    """Rows of a valid sheet (FASTQ paths resolved against `base_dir`), or InputError."""
+def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list[dict]:
+    """Rows of a valid sheet (FASTQ paths resolved against `base_dir`), or InputError.
+
+    `tumour_types` (a container of OncoTree codes) validates the optional
+    tumour_type column; an empty cell means no tumour type.
+    """
     if not os.path.isfile(path):
         raise InputError(f"sample sheet {path}: file not found")
     with open(path, newline="") as fh:
@@ -78,6 +81,12 @@ def read_sample_sheet(path: str, base_dir: str = ".") -> list[dict]:
                 f"'{row['timepoint']}' (sample '{earlier[timepoint]}')"
             )
         earlier[timepoint] = row["sample"]
+        row["tumour_type"] = row.get("tumour_type", "").upper()
+        if row["tumour_type"] and tumour_types is not None and row["tumour_type"] not in tumour_types:
+            raise InputError(
+                f"{where}: tumour_type '{row['tumour_type']}' is not an OncoTree code of the knowledge base's "
+                "tumour-type list (e.g. NSCLC, LUAD, IMT, SARCNOS, BLCA, GB)"
+            )
         for column in ("fq1", "fq2"):
             resolved = os.path.join(base_dir, row[column])
             if not os.path.isfile(resolved):

@@ -43,62 +43,58 @@ class GeneSpec:
     strand: str
     n_exons: int
     protein_length: int
-    exon_start_aa: dict = field(default_factory=dict)
+    exon_start_aa: dict = field(
+        default_factory=dict
+    )  # exon -> codon, or (codon, bases of it in the exon before)
     residues: dict = field(default_factory=dict)  # protein position -> amino acid
     coverage: float = 60.0  # fold coverage of the wild-type transcript
+    # extra annotated transcripts (no reads): (transcript_id, exon whose last `trim` bases are spliced out, trim, tags)
+    isoforms: tuple = ()
 
 
-# Real exon counts, strands, canonical transcript IDs and protein lengths where
-# known; the anchors approximate real exon positions (see module docstring).
+# Real exon counts, strands, canonical transcript IDs, protein lengths and
+# exon-start codons where known (NTRK1 P04629: exon 11 at codon 418, exon 12
+# inside codon 452; NTRK3 Q16288: exon 15 inside codon 529; ROS1 P08922: exon
+# 34 inside codon 1853, as in the Ensembl 110 translation), so the demo proves
+# the knowledge base's numbering. Partners' anchors keep the usual fusions in
+# frame. Other boundaries fall where they fall.
 GENES = [
     GeneSpec(
-        "NTRK1",
-        "ENSG00000198400",
-        "ENST00000392302",
-        "+",
-        17,
-        796,
-        {11: 470, 12: 500},
-        {595: "G", 667: "G"},
-        10.0,
+        "NTRK1", "ENSG00000198400", "ENST00000524377", "+", 17, 796,
+        {9: 330, 10: 399, 11: 418, 12: (452, 1)}, {595: "G", 667: "G"}, 10.0,
+        # the 760-aa isoform: exon 9 ends 108 bases (36 codons, residues 363-398) earlier
+        isoforms=(("ENST00000392302", 9, 108, ("basic",)),),
     ),
     GeneSpec("LMNA", "ENSG00000160789", "ENST00000368300", "+", 12, 664, {3: 120}),
-    GeneSpec("KHDRBS1", "ENSG00000121774", "ENST00000327300", "+", 9, 443, {9: 390}),
+    GeneSpec("KHDRBS1", "ENSG00000121774", "ENST00000327300", "+", 9, 443, {9: (390, 1)}),
     GeneSpec("CTBS", "ENSG00000117151", "ENSTSIM00000001", "+", 7, 385, {7: 330}),
     GeneSpec("GNG5", "ENSG00000174021", "ENSTSIM00000002", "+", 3, 68, {2: 20}),
-    GeneSpec(
-        "ALK",
-        "ENSG00000171094",
-        "ENST00000389048",
-        "-",
-        29,
-        1620,
-        {20: 1058},
-        {1196: "L", 1202: "G", 1269: "G"},
-        10.0,
-    ),
+    GeneSpec("ALK", "ENSG00000171094", "ENST00000389048", "-", 29, 1620, {20: 1058},
+             {1196: "L", 1202: "G", 1269: "G"}, 10.0),
     GeneSpec("EML4", "ENSG00000143924", "ENST00000318522", "+", 23, 981, {7: 222, 14: 496}),
-    GeneSpec(
-        "ROS1", "ENSG00000047936", "ENST00000368508", "-", 43, 2347, {34: 1853}, {2032: "G", 2033: "D"}, 10.0
-    ),
-    GeneSpec("YWHAE", "ENSG00000108953", "ENSTSIM00000003", "-", 6, 255, {6: 200}),
+    GeneSpec("ROS1", "ENSG00000047936", "ENST00000368508", "-", 43, 2347, {34: (1853, 1)},
+             {2032: "G", 2033: "D", 2086: "L"}, 10.0),
+    GeneSpec("YWHAE", "ENSG00000108953", "ENSTSIM00000003", "-", 6, 255, {6: (200, 1)}),
     GeneSpec("HMBOX1", "ENSG00000147421", "ENSTSIM00000004", "+", 11, 420, {7: 260}),
     GeneSpec("RET", "ENSG00000165731", "ENST00000355710", "+", 20, 1114, {12: 713}, {810: "G"}, 10.0),
     GeneSpec("CCDC6", "ENSG00000108091", "ENSTSIM00000005", "-", 9, 474, {2: 101}),
-    GeneSpec("ETV6", "ENSG00000139083", "ENST00000396373", "+", 8, 452, {6: 336}),
-    GeneSpec("NTRK3", "ENSG00000140538", "ENST00000394480", "-", 19, 839, {15: 510}, {623: "G"}, 10.0),
+    GeneSpec("ETV6", "ENSG00000139083", "ENST00000396373", "+", 8, 452, {6: (336, 1)}),
+    GeneSpec("NTRK3", "ENSG00000140538", "ENST00000629765", "-", 20, 839, {15: (529, 1)}, {623: "G"}, 10.0),
+    GeneSpec("FGFR3", "ENSG00000068078", "ENST00000440486", "+", 18, 806, {18: 759}, {}, 10.0),
+    GeneSpec("TACC3", "ENSG00000013810", "ENSTSIM00000011", "+", 16, 838, {11: 549}),
     GeneSpec("EWSR1", "ENSG00000182944", "ENSTSIM00000006", "+", 17, 656, {8: 265}),
     GeneSpec("FLI1", "ENSG00000151702", "ENSTSIM00000007", "+", 9, 452, {6: 220}),
     GeneSpec("NF2", "ENSG00000186575", "ENSTSIM00000008", "+", 16, 595, {}, {161: "G"}),
     GeneSpec("GAPDH", "ENSG00000111640", "ENSTSIM00000009", "+", 9, 335, {}, {}, 150.0),
     GeneSpec("ACTB", "ENSG00000075624", "ENSTSIM00000010", "-", 6, 375, {}, {}, 150.0),
-]
+]  # fmt: skip
 
 # Gene order on each contig. Fusion partners never sit next to each other on
 # the same strand, so only CTBS-GNG5 looks like a read-through.
 CONTIGS = {
     "chr1": ["NTRK1", "LMNA", "KHDRBS1", "CTBS", "GNG5"],
     "chr2": ["ALK", "EML4"],
+    "chr4": ["TACC3", "FGFR3"],
     "chr6": ["ROS1"],
     "chr7": ["ACTB"],
     "chr8": ["HMBOX1"],
@@ -136,44 +132,40 @@ class SampleSpec:
     mutations: dict = field(
         default_factory=dict
     )  # gene -> {protein position: (aa, share of its transcripts)}
+    tumour_type: str = ""  # OncoTree code written to the sample sheet
 
 
+# Tumour types follow the case reports: an unclassified sarcoma (S1), a spindle-cell neoplasm
+# (S2), lung adenocarcinoma (S3), IMT (S4/S5), a urothelial carcinoma with the 5' kinase
+# FGFR3::TACC3 (S7). S1's fusion carries reference residues at NTRK1 G595/G667 at depth.
 DEMO_DESIGN = [
     SampleSpec(
-        "S1", "P1", 1, [FusionSpec("KHDRBS1", 8, "NTRK1", 12, 0.4), FusionSpec("EWSR1", 7, "FLI1", 6, 0.3)]
+        "S1", "P1", 1, [FusionSpec("KHDRBS1", 8, "NTRK1", 12, 0.4), FusionSpec("EWSR1", 7, "FLI1", 6, 0.3)],
+        {"KHDRBS1": 150.0}, tumour_type="SARCNOS",
     ),
     SampleSpec(
-        "S2",
-        "P2",
-        1,
-        [
-            FusionSpec("LMNA", 2, "NTRK1", 11, 0.35),
-            FusionSpec("ETV6", 5, "NTRK3", 15, 0.4),
-            FusionSpec("CTBS", 6, "GNG5", 2, 0.3),
-        ],
+        "S2", "P2", 1,
+        [FusionSpec("LMNA", 2, "NTRK1", 11, 0.35), FusionSpec("ETV6", 5, "NTRK3", 15, 0.4),
+         FusionSpec("CTBS", 6, "GNG5", 2, 0.3)],
+        tumour_type="SARCNOS",
     ),
     SampleSpec(
-        "S3",
-        "P3",
-        1,
-        [
-            FusionSpec("EML4", 13, "ALK", 20, 0.4),
-            FusionSpec("ALK", 19, "EML4", 14, coverage=20.0),
-            FusionSpec("YWHAE", 5, "ROS1", 34, 0.4),
-            FusionSpec("CCDC6", 1, "RET", 12, coverage=9.0),
-        ],
+        "S3", "P3", 1,
+        [FusionSpec("EML4", 13, "ALK", 20, 0.4), FusionSpec("ALK", 19, "EML4", 14, coverage=20.0),
+         FusionSpec("YWHAE", 5, "ROS1", 34, 0.4), FusionSpec("CCDC6", 1, "RET", 12, coverage=9.0)],
+        tumour_type="LUAD",
     ),
-    SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}),
+    SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}, tumour_type="IMT"),
     SampleSpec(
-        "S5",
-        "P4",
-        2,
+        "S5", "P4", 2,
         [FusionSpec("HMBOX1", 6, "ALK", 20, 0.31, mutations={1202: ("R", 0.5)})],
         {"HMBOX1": 500.0},
         {"NF2": {161: ("*", 0.5)}},  # progression: ALK G1202R in half the fusion, NF2 G161* bypass
+        tumour_type="IMT",
     ),
-    SampleSpec("S6", "P6", 1, []),
-]
+    SampleSpec("S6", "P6", 1, [], tumour_type="NSCLC"),
+    SampleSpec("S7", "P7", 1, [FusionSpec("FGFR3", 17, "TACC3", 11, 0.4)], tumour_type="BLCA"),
+]  # fmt: skip
 
 
 @dataclass
@@ -208,6 +200,12 @@ def _partition(total: int, n: int, anchors: dict, rng: random.Random, min_len: i
     return [b - a for a, b in zip(ordered, ordered[1:])]
 
 
+def _anchor_offset(at) -> int:
+    """mRNA offset of an exon start given as a codon number or (codon, bases of it before the exon)."""
+    codon, inside = at if isinstance(at, tuple) else (at, 0)
+    return UTR5 + 3 * (codon - 1) + inside
+
+
 def _random_seq(rng: random.Random, n: int) -> str:
     return "".join(rng.choices("ACGT", k=n))
 
@@ -237,7 +235,7 @@ def build_genome(seed: int = 1) -> tuple[dict, dict]:
         for idx, name in enumerate(names):
             spec = specs[name]
             mrna, cds_start, cds_end = build_mrna(spec, rng)
-            anchors = {ex: UTR5 + 3 * (aa - 1) for ex, aa in spec.exon_start_aa.items()}
+            anchors = {ex: _anchor_offset(at) for ex, at in spec.exon_start_aa.items()}
             lengths = _partition(len(mrna), spec.n_exons, anchors, rng)
             locus, exon_offsets, offset = [], [], 0
             for i, length in enumerate(lengths):
@@ -270,37 +268,52 @@ def gtf_rows(genes: dict) -> list:
     for gene in genes.values():
         spec = gene.spec
         attrs_gene = f'gene_id "{spec.gene_id}"; gene_name "{spec.name}"; gene_biotype "protein_coding";'
-        attrs_tx = (
-            f'{attrs_gene} transcript_id "{spec.transcript_id}"; '
-            f'transcript_name "{spec.name}-201"; tag "Ensembl_canonical";'
-        )
         lo = min(s for s, _ in gene.exons)
         hi = max(e for _, e in gene.exons)
-
-        def row(feature, start, end, attrs, phase=".", gene=gene):
-            fields = [gene.chrom, "simulated", feature, start, end, ".", gene.spec.strand, phase, attrs]
-            rows.append("\t".join(map(str, fields)))
-
-        row("gene", lo, hi, attrs_gene)
-        row("transcript", lo, hi, attrs_tx)
-        cds_lo, cds_hi = gene.cds_start, gene.cds_end - 3  # CDS excludes the stop codon
-        offset = 0
-        for number, (start, end) in enumerate(gene.exons, 1):
-            exon_attrs = f'{attrs_tx} exon_number "{number}";'
-            row("exon", start, end, exon_attrs)
-            length = end - start + 1
-            a, b = max(offset, cds_lo), min(offset + length, cds_hi)
-            if a < b:
-                genomic = _mrna_span_to_genomic(gene, number - 1, a - offset, b - offset)
-                phase = (3 - (a - cds_lo) % 3) % 3
-                row("CDS", *genomic, exon_attrs, str(phase))
-            offset += length
+        rows.append(_gtf_row(gene, "gene", lo, hi, attrs_gene))
+        rows += _transcript_rows(gene, attrs_gene, spec.transcript_id, gene.exons, gene.cds_start, gene.cds_end,
+                                 ("Ensembl_canonical",))  # fmt: skip
+        for tx_id, exon, trim, tags in spec.isoforms:
+            exons = list(gene.exons)
+            start, end = exons[exon - 1]
+            exons[exon - 1] = (start, end - trim) if spec.strand == "+" else (start + trim, end)
+            rows += _transcript_rows(
+                gene, attrs_gene, tx_id, exons, gene.cds_start, gene.cds_end - trim, tags
+            )
     return rows
 
 
-def _mrna_span_to_genomic(gene: Gene, exon_index: int, a: int, b: int) -> tuple[int, int]:
-    start, end = gene.exons[exon_index]
-    if gene.spec.strand == "+":
+def _gtf_row(gene: Gene, feature: str, start: int, end: int, attrs: str, phase: str = ".") -> str:
+    return "\t".join(
+        map(str, [gene.chrom, "simulated", feature, start, end, ".", gene.spec.strand, phase, attrs])
+    )
+
+
+def _transcript_rows(gene: Gene, attrs_gene: str, tx_id: str, exons: list, cds_start: int, cds_end: int,
+                     tags: tuple) -> list:  # fmt: skip
+    """transcript, exon and CDS rows of one transcript (exons in transcript order, mRNA CDS offsets)."""
+    tag_text = "".join(f' tag "{tag}";' for tag in tags)
+    attrs_tx = (
+        f'{attrs_gene} transcript_id "{tx_id}"; transcript_name "{gene.spec.name}-{tx_id[-3:]}";{tag_text}'
+    )
+    rows = [_gtf_row(gene, "transcript", min(s for s, _ in exons), max(e for _, e in exons), attrs_tx)]
+    cds_lo, cds_hi = cds_start, cds_end - 3  # CDS excludes the stop codon
+    offset = 0
+    for number, (start, end) in enumerate(exons, 1):
+        exon_attrs = f'{attrs_tx} exon_number "{number}";'
+        rows.append(_gtf_row(gene, "exon", start, end, exon_attrs))
+        length = end - start + 1
+        a, b = max(offset, cds_lo), min(offset + length, cds_hi)
+        if a < b:
+            genomic = _mrna_span_to_genomic(gene.spec.strand, (start, end), a - offset, b - offset)
+            rows.append(_gtf_row(gene, "CDS", *genomic, exon_attrs, str((3 - (a - cds_lo) % 3) % 3)))
+        offset += length
+    return rows
+
+
+def _mrna_span_to_genomic(strand: str, exon: tuple, a: int, b: int) -> tuple[int, int]:
+    start, end = exon
+    if strand == "+":
         return start + a, start + b - 1
     return end - b + 1, end - a
 
@@ -515,10 +528,10 @@ def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: i
         writer.writeheader()
         writer.writerows(truth)
     with open(out / "samples.tsv", "w") as fh:
-        fh.write("sample\tpatient\ttimepoint\tfq1\tfq2\n")
+        fh.write("sample\tpatient\ttimepoint\ttumour_type\tfq1\tfq2\n")
         for s in design:
             fh.write(
-                f"{s.sample}\t{s.patient}\t{s.timepoint}\t"
+                f"{s.sample}\t{s.patient}\t{s.timepoint}\t{s.tumour_type}\t"
                 f"{reads / (s.sample + '_R1.fastq.gz')}\t{reads / (s.sample + '_R2.fastq.gz')}\n"
             )
     return {"genes": genes, "truth": truth}

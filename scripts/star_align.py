@@ -13,7 +13,7 @@ import shlex
 import shutil
 import subprocess
 
-from samplesheet import InputError
+from errors import InputError
 
 # Arriba's recommended STAR parameters plus Junctions output for STAR-Fusion.
 CHIMERIC_PARAMETERS = [

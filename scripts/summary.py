@@ -8,19 +8,23 @@ import pandas as pd
 from report import html_environment
 
 SUMMARY_COLUMNS = [
-    "sample", "patient", "timepoint", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
+    "sample", "patient", "timepoint", "tumour_type", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
     "abundance_ci_high", "therapies", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
     "report",
 ]  # fmt: skip
 
 
 def summary_row(report: dict, report_path: str, outdir: str) -> dict:
-    actionable = [f for f in report["kinase_fusions"] if f["actionable"] == "yes"]
-    top = actionable[0] if actionable else None
-    others = [f["fusion"] for f in report["kinase_fusions"] if f is not top]
+    fusions = report["kinase_fusions"]
+    listed = [f for f in fusions if f["actionable"] == "yes"] or [
+        f for f in fusions if f["actionable"] == "review"
+    ]
+    top = listed[0] if listed else None
+    others = [f["fusion"] for f in fusions if f is not top]
+    finding = "none" if top is None else FINDINGS[top["actionable"]]
     return {
         "sample": report["sample"], "patient": report["patient"], "timepoint": report["timepoint"],
-        "finding": "actionable kinase fusion" if top else "none",
+        "tumour_type": report["tumour_type"]["code"] or ".", "finding": finding,
         "fusion": top["fusion"] if top else ".", "tier": top["tier"] if top else ".",
         "kinase": top["kinase"] if top else ".",
         "abundance": top["evidence"]["abundance"] if top else None,
@@ -34,6 +38,9 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
     }  # fmt: skip
 
 
+FINDINGS = {"yes": "actionable kinase fusion", "review": "kinase fusion to review"}
+
+
 def summarise(report_paths: list, outdir: str) -> pd.DataFrame:
     rows = []
     for path in report_paths:
@@ -43,11 +50,9 @@ def summarise(report_paths: list, outdir: str) -> pd.DataFrame:
 
 
 def render_summary(table: pd.DataFrame, versions: dict) -> str:
-    return (
-        html_environment(missing="")
-        .get_template("summary.html.j2")
-        .render(rows=table.to_dict("records"), versions=versions)
-    )
+    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            for row in table.to_dict("records")]  # fmt: skip
+    return html_environment(missing="").get_template("summary.html.j2").render(rows=rows, versions=versions)
 
 
 def main(snakemake) -> None:

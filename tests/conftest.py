@@ -79,3 +79,19 @@ def demo_run(demo_data):
     result = run_workflow(workdir)
     assert result.returncode == 0, result.stderr[-4000:]
     return {**demo_data, "out": workdir / "out"}
+
+
+@pytest.fixture(scope="session")
+def demo_reference(tmp_path_factory):
+    """The simulator's genome and GTF (NTRK1 has its 796-aa transcript and the 760-aa isoform)."""
+    import pysam
+
+    from simulate import build_genome, gtf_rows, write_fasta
+
+    folder = tmp_path_factory.mktemp("demo_reference")
+    contigs, genes = build_genome(seed=1)
+    write_fasta(contigs, folder / "genome.fa")
+    pysam.faidx(str(folder / "genome.fa"))
+    rows = gtf_rows(genes)
+    (folder / "genes.gtf").write_text("\n".join(rows) + "\n")
+    return folder, rows

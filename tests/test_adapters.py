@@ -5,8 +5,8 @@ from conftest import ROOT, SHARED_DATA
 from adapters import adapt, read_arriba, read_starfusion
 from annotation import Annotation
 from builtin_caller import CallerParams, call_fusions
+from errors import InputError
 from fusion_table import CONTRACT_COLUMNS, merge_callers
-from samplesheet import InputError
 
 DATA = ROOT / "tests" / "data"
 DERIVED = SHARED_DATA / "derived-star2.7.10b-arriba2.5.1-runs"

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import json
 import shutil
 
 import pytest
@@ -60,6 +61,62 @@ def resolwe_run(tmp_path_factory):
     result = run_workflow(workdir)
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir / "out"
+
+
+@pytest.fixture(scope="session")
+def easyfuse_without_ros1_clinical_transcript(tmp_path_factory):
+    """The same reads on an annotation lacking ENST00000368508 (only ROS1's 2341-aa MANE Select is left)."""
+    workdir = tmp_path_factory.mktemp("easyfuse_no_368508")
+    with open(EASYFUSE / "Homo_sapiens.GRCh38.110_miniannotation.gtf") as src:
+        (workdir / "genes.gtf").write_text("".join(line for line in src if "ENST00000368508" not in line))
+    (workdir / "samples.tsv").write_text(
+        "sample\tpatient\ttimepoint\tfq1\tfq2\n"
+        f"FC\tFCP\t1\t{FC_READS / 'reads_1.fq.gz'}\t{FC_READS / 'reads_2.fq.gz'}\n"
+    )
+    write_config(workdir, str(EASYFUSE / "Homo_sapiens.GRCh38.110_minigenome.fa"), "genes.gtf")
+    result = run_workflow(workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "out"
+
+
+def test_ros1_numbering_follows_the_clinical_transcript(easyfuse_run):
+    calls = read_table(easyfuse_run / "FC/fusions.tsv").set_index("fusion")
+    assert (calls.loc["CD74::ROS1", "exon3"], calls.loc["CD74::ROS1", "transcript3"]) == (
+        "34",
+        "ENST00000368508",
+    )
+    kinase = read_table(easyfuse_run / "FC/kinase_fusions.tsv").set_index("fusion").loc["CD74::ROS1"]
+    assert (kinase["kinase_exon"], kinase["kinase_domain_retained"]) == ("34", "yes")
+    report = json.loads((easyfuse_run / "FC/report.json").read_text())
+    assert report["tumour_type"]["code"] is None  # the sheet has no tumour_type column
+    assert report["caveats"][0].startswith("No tumour type was given")
+    ros1 = read_table(easyfuse_run / "FC/resistance.tsv")
+    ros1 = ros1[ros1["gene"] == "ROS1"]
+    assert set(ros1["hotspot"]) == {"G2032", "D2033", "L2086"} and "found" not in set(ros1["status"])
+
+
+def test_ros1_hotspots_are_withheld_without_the_clinical_transcript(
+    easyfuse_without_ros1_clinical_transcript,
+):
+    out = easyfuse_without_ros1_clinical_transcript
+    kb_check = read_table(out / "reference/kb_check.tsv").set_index("gene")
+    assert kb_check.loc["ROS1", "status"] == "failed"
+    kinase = read_table(out / "FC/kinase_fusions.tsv").set_index("fusion").loc["CD74::ROS1"]
+    assert (kinase["kinase_domain_retained"], kinase["actionable"]) == ("unknown", "review")
+    assert kinase["kinase_transcript"] == "ENST00000368507"  # numbered on the MANE transcript, ID beside it
+    hotspots = read_table(out / "FC/resistance.tsv")
+    ros1 = hotspots[hotspots["gene"] == "ROS1"]
+    assert set(ros1["hotspot"]) == {"G2032", "D2033", "L2086"}
+    assert set(ros1["status"]) == {"not assessable"}
+    assert all(
+        "ENST00000368507 encodes 2341 aa, whitelist expects 2347 (P08922)" in r for r in ros1["reason"]
+    )
+    report = json.loads((out / "FC/report.json").read_text())
+    ros1_entry = next(f for f in report["kinase_fusions"] if f["fusion"] == "CD74::ROS1")
+    assert ros1_entry["actionable"] == "review" and "2341 aa" in ros1_entry["review_reason"]
+    assert (
+        report["headline"]["fusion"] == "HOOK3::RET"
+    )  # RET: tumour-agnostic selpercatinib, all checks passed
 
 
 def test_easyfuse_alignment_shows_the_truth_junctions(easyfuse_run):

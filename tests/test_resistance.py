@@ -5,16 +5,16 @@ import pytest
 from conftest import ROOT
 
 from annotation import Transcript
+from errors import InputError
 from resistance import (
     GenotypeSettings,
     assess,
-    codon_positions,
     compare_with_previous,
     genes_to_assess,
+    genotype_hotspot,
     load_hotspots,
     read_codon,
 )
-from samplesheet import InputError
 
 
 def test_codon_positions_plus_strand_and_split_by_an_intron():
@@ -22,10 +22,10 @@ def test_codon_positions_plus_strand_and_split_by_an_intron():
     tx = Transcript(
         "T", "G", "P", "c1", "+", exons=[(91, 110), (201, 230)], cds=[(101, 110, 0), (201, 220, 0)]
     )
-    assert codon_positions(tx, 1) == [101, 102, 103]
-    assert codon_positions(tx, 4) == [110, 201, 202]
-    assert codon_positions(tx, 10) == [218, 219, 220]
-    assert codon_positions(tx, 11) is None
+    assert tx.codon_positions(1) == [101, 102, 103]
+    assert tx.codon_positions(4) == [110, 201, 202]
+    assert tx.codon_positions(10) == [218, 219, 220]
+    assert tx.codon_positions(11) is None
 
 
 def test_codon_positions_minus_strand():
@@ -33,13 +33,13 @@ def test_codon_positions_minus_strand():
     tx = Transcript(
         "T", "G", "M", "c1", "-", exons=[(481, 510), (371, 400)], cds=[(491, 500, 0), (381, 400, 0)]
     )
-    assert codon_positions(tx, 1) == [500, 499, 498]
-    assert codon_positions(tx, 4) == [491, 400, 399]
+    assert tx.codon_positions(1) == [500, 499, 498]
+    assert tx.codon_positions(4) == [491, 400, 399]
 
 
 def test_codon_positions_respect_the_first_cds_phase():
     tx = Transcript("T", "G", "P", "c1", "+", exons=[(1, 50)], cds=[(11, 40, 2)])  # 5'-incomplete CDS
-    assert codon_positions(tx, 1) == [13, 14, 15]
+    assert tx.codon_positions(1) == [13, 14, 15]
 
 
 class FakeRead:
@@ -90,10 +90,45 @@ def test_new_mutations_are_marked_against_the_previous_timepoint():
 def test_hotspot_file_and_gene_choice(tmp_path):
     hotspots = load_hotspots(str(ROOT / "config/resistance_hotspots.yaml"))
     assert {s["position"] for s in hotspots["genes"]["ALK"]["hotspots"]} >= {1202, 1196}
+    assert {s["position"] for s in hotspots["genes"]["ROS1"]["hotspots"]} == {2032, 2033, 2086}
     calls = pd.DataFrame({"kinase": ["ALK", "RET"], "actionable": ["yes", "no"]})
     assert genes_to_assess(calls, hotspots) == ["ALK", "NF2"]
+    assert genes_to_assess(calls.assign(actionable="review"), hotspots) == ["ALK", "RET", "NF2"]
     assert genes_to_assess(calls.assign(actionable="no"), hotspots) == []
+    lone = tmp_path / "lone.yaml"  # a gene outside the whitelist must state its own protein
+    lone.write_text("version: 1\ngenes:\n  NF2: {role: bypass, hotspots: []}\n")
+    with pytest.raises(
+        InputError, match="NF2 is not in the kinase whitelist, so it needs transcript and protein"
+    ):
+        load_hotspots(str(lone), kinase_genes={"ALK": {}})
     bad = tmp_path / "h.yaml"
     bad.write_text("version: 1\ngenes:\n  ALK: {role: somewhere, hotspots: []}\n")
     with pytest.raises(InputError, match="h.yaml: ALK: role must be on_target or bypass"):
         load_hotspots(str(bad))
+
+
+class FakeFasta:
+    def __init__(self, sequence):
+        self.sequence = sequence
+
+    def fetch(self, chrom, start, end):
+        return self.sequence[start:end]
+
+
+def test_a_hotspot_is_never_found_on_an_unverified_or_mismatched_codon():
+    # reads carry CGC (R) at codon 1; the reference codon is GCC (A), the hotspot says G
+    tx = Transcript("T", "G", "ALK", "c1", "+", exons=[(1, 30)], cds=[(1, 30, 0)])
+    spot = {"position": 1, "ref": "G", "changes": ["R"]}
+    entry = {"role": "on_target"}
+    settings = GenotypeSettings()
+
+    class Bam:  # never reached: the checks come first
+        def fetch(self, *args):
+            raise AssertionError("the BAM must not be read for a withheld hotspot")
+
+    withheld = genotype_hotspot("S", "ALK", entry, spot, None, Bam(), FakeFasta("GCC" * 10), settings,
+                                withheld="ENST1 encodes 760 aa, whitelist expects 796 (P04629)")  # fmt: skip
+    assert withheld["status"] == "not assessable" and "760 aa, whitelist expects 796" in withheld["reason"]
+    mismatch = genotype_hotspot("S", "ALK", entry, spot, tx, Bam(), FakeFasta("GCC" * 10), settings)
+    assert mismatch["status"] == "not assessable"
+    assert mismatch["reason"] == "reference codon GCC encodes A, not G" and mismatch["mutation"] == "."

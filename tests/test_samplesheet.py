@@ -1,6 +1,7 @@
 import pytest
 
-from samplesheet import InputError, parse_timepoint, read_sample_sheet, timepoint_order
+from errors import InputError
+from samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
 
 
 @pytest.fixture

@@ -37,6 +37,27 @@ def test_seed_fusions_are_annotated_and_tiered(demo_run):
     assert kinase_table(demo_run, "S1").loc["KHDRBS1::NTRK1", "therapies"].startswith("larotrectinib (1)")
 
 
+def test_five_prime_kinase_fgfr3_tacc3_in_a_urothelial_sample(demo_run):
+    row = kinase_table(demo_run, "S7").loc["FGFR3::TACC3"]
+    assert (row["exon5"], row["exon3"], row["partner_role"]) == ("17", "11", "5prime")
+    assert (row["kinase_domain_retained"], row["reading_frame"], row["tier"], row["actionable"]) == (
+        "yes", "in-frame", "I", "yes")  # fmt: skip
+    assert row["tumour_type"] == "BLCA" and row["therapies"] == "erdafitinib (1)"
+
+
+def test_exon_numbers_follow_the_clinical_transcript_with_its_id(demo_run):
+    kb_check = read_table(demo_run["out"] / "reference/kb_check.tsv").set_index("gene")
+    assert (
+        kb_check.loc["NTRK1", "transcript"] == "ENST00000524377" and kb_check.loc["NTRK1", "status"] == "ok"
+    )
+    fusions = read_table(demo_run["out"] / "S2/fusions.tsv").set_index("fusion")
+    assert fusions.loc["LMNA::NTRK1", "transcript3"] == "ENST00000524377"  # not the 760-aa isoform
+    html = (demo_run["out"] / "S2/report.html").read_text()
+    assert (
+        "NTRK1 exon 11 (ENST00000524377)" in html and "whitelist transcript (P04629, 796 aa verified)" in html
+    )
+
+
 def test_reciprocal_with_kinase_at_the_5prime_end_is_not_actionable(demo_run):
     row = kinase_table(demo_run, "S3").loc["ALK::EML4"]
     assert (row["tier"], row["actionable"], row["partner_role"]) == ("III", "no", "5prime")
@@ -48,9 +69,17 @@ def test_reciprocal_with_kinase_at_the_5prime_end_is_not_actionable(demo_run):
 
 def test_reports_validate_and_say_what_was_found(demo_run):
     schema = json.loads((ROOT / "workflow/schemas/report.schema.json").read_text())
-    for sample in ("S1", "S2", "S3", "S4", "S5", "S6"):
+    for sample in ("S1", "S2", "S3", "S4", "S5", "S6", "S7"):
         report = json.loads((demo_run["out"] / sample / "report.json").read_text())
         jsonschema.validate(report, schema)
+    s4 = json.loads((demo_run["out"] / "S4/report.json").read_text())
+    assert s4["tumour_type"] == {"code": "IMT", "name": "Inflammatory Myofibroblastic Tumor"}
+    levels = {
+        (t["drug"], t["level"]): (t["level_for_sample"], t["scope"])
+        for t in s4["kinase_fusions"][0]["therapies"]
+    }
+    assert levels[("crizotinib", "1")] == ("1", "this tumour type")
+    assert levels[("alectinib", "1")] == ("3B", "other tumour type")  # NSCLC only
     none = json.loads((demo_run["out"] / "S6/report.json").read_text())
     assert none["headline"] == {"status": "none", "fusion": None, "tier": None, "resistance": [],
                                 "text": "No actionable kinase fusion found."}  # fmt: skip
@@ -64,7 +93,9 @@ def test_reports_validate_and_say_what_was_found(demo_run):
 
 def test_run_summary_and_multiqc(demo_run):
     summary = read_table(demo_run["out"] / "summary.tsv").set_index("sample")
-    assert list(summary.index) == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    assert list(summary.index) == ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]
+    assert summary.loc["S3", "tumour_type"] == "LUAD"
+    assert "( to )" not in (demo_run["out"] / "summary.html").read_text()
     assert summary.loc["S6", "finding"] == "none"
     assert summary.loc["S4", "fusion"] == "HMBOX1::ALK"
     assert (demo_run["out"] / "summary.html").exists()

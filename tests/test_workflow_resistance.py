@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import run_workflow, write_config
 
 from fusion_table import read_table
 from simulate import DEMO_DESIGN
@@ -35,6 +36,15 @@ def test_same_fusion_without_the_mutation_is_covered_not_found(demo_run):
     assert set(s4["status"]) == {"covered, not found"}
 
 
+def test_reference_identical_ntrk1_fusion_reads_covered_not_found_at_depth(demo_run):
+    """S1's KHDRBS1::NTRK1 carries the reference G595/G667: read on ENST00000524377, never 'found'."""
+    s1 = hotspots(demo_run, "S1")
+    for spot in ("G595", "G667"):
+        row = s1.loc[("NTRK1", spot)]
+        assert row["status"] == "covered, not found" and int(row["depth"]) >= 30, spot
+        assert row["transcript"] == "ENST00000524377" and int(row["alt_reads"]) <= 2
+
+
 def test_no_genotyping_without_an_actionable_kinase_fusion(demo_run):
     assert read_table(demo_run["out"] / "S6/resistance.tsv").empty
 
@@ -49,3 +59,33 @@ def test_report_shows_the_new_mutation_at_the_second_timepoint(demo_run):
     s4 = json.loads((demo_run["out"] / "S4/report.json").read_text())
     assert s4["headline"]["resistance"] == []
     assert {h["status"] for h in s4["resistance_hotspots"]} == {"covered, not found"}
+
+
+@pytest.fixture(scope="module")
+def wrong_ntrk1_run(demo_data, tmp_path_factory):
+    """S1's reads on a GTF whose only NTRK1 transcript is the 760-aa isoform, tagged MANE_Select."""
+    workdir = tmp_path_factory.mktemp("wrong_ntrk1")
+    data = demo_data["workdir"] / "data"
+    lines = (data / "genes.gtf").read_text().splitlines()
+    gtf = [
+        line.replace('tag "basic"', 'tag "MANE_Select"') for line in lines if "ENST00000524377" not in line
+    ]
+    (workdir / "genes.gtf").write_text("\n".join(gtf) + "\n")
+    (workdir / "samples.tsv").write_text(
+        f"sample\tpatient\ttimepoint\tfq1\tfq2\nS1\tP1\t1\t{data}/reads/S1_R1.fastq.gz\t{data}/reads/S1_R2.fastq.gz\n"
+    )
+    write_config(workdir, str(data / "genome.fa"), "genes.gtf")
+    result = run_workflow(workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "out"
+
+
+def test_a_wrong_ntrk1_transcript_makes_hotspots_not_assessable_never_found(wrong_ntrk1_run):
+    s1 = hotspots({"out": wrong_ntrk1_run}, "S1")
+    for spot in ("G595", "G667"):
+        row = s1.loc[("NTRK1", spot)]
+        assert row["status"] == "not assessable", spot
+        assert "ENST00000392302 encodes 760 aa, whitelist expects 796 (P04629)" in row["reason"]
+    kinase = read_table(wrong_ntrk1_run / "S1/kinase_fusions.tsv").set_index("fusion").loc["KHDRBS1::NTRK1"]
+    assert (kinase["kinase_domain_retained"], kinase["actionable"]) == ("unknown", "review")
+    assert kinase["exon3"] == "12" and kinase["transcript3"] == "ENST00000392302"

@@ -3,6 +3,7 @@ rule call_builtin:
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         splice_junctions=f"{OUTDIR}/{{sample}}/star/SJ.out.tab",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
     output:
         f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
     log:
@@ -75,6 +76,7 @@ rule adapt_calls:
     input:
         calls=external_caller_output,
         gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
     output:
         f"{OUTDIR}/{{sample}}/callers/{{caller}}.tsv",
     log:

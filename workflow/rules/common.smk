@@ -14,6 +14,7 @@ from samplesheet import SAFE_NAME, InputError, read_sample_sheet, timepoint_orde
 from reference import star_mem_mb  # noqa: E402
 from kinase import load_knowledge_base  # noqa: E402
 from resistance import load_hotspots  # noqa: E402
+from tumour_types import load_oncotree  # noqa: E402
 
 
 def fail(message):
@@ -40,10 +41,12 @@ def validated_config(config):
         if not os.path.isabs(path) and not os.path.exists(path) and os.path.exists(shipped):
             config["knowledge_base"][key] = shipped
     try:
-        load_knowledge_base(
-            config["knowledge_base"]["kinases"], config["knowledge_base"]["actionability"]
+        kb = load_knowledge_base(
+            config["knowledge_base"]["kinases"],
+            config["knowledge_base"]["actionability"],
+            config["knowledge_base"]["tumour_types"],
         )
-        load_hotspots(config["knowledge_base"]["resistance_hotspots"])
+        load_hotspots(config["knowledge_base"]["resistance_hotspots"], kb.kinases["genes"])
     except InputError as err:
         fail(f"knowledge base: {err}")
     return config
@@ -53,7 +56,10 @@ config = validated_config(config)
 OUTDIR = config["outdir"].rstrip("/")
 
 try:
-    SAMPLE_ROWS = read_sample_sheet(config["samples"])
+    SAMPLE_ROWS = read_sample_sheet(
+        config["samples"],
+        tumour_types=load_oncotree(config["knowledge_base"]["tumour_types"]).parents,
+    )
 except InputError as err:
     fail(err)
 
@@ -159,6 +165,7 @@ def final_outputs():
             f"{OUTDIR}/patients/{patient}/abundance_trend.svg",
         ]
     outputs += [
+        f"{OUTDIR}/reference/kb_check.tsv",
         f"{OUTDIR}/summary.tsv",
         f"{OUTDIR}/summary.html",
         f"{OUTDIR}/multiqc/multiqc_report.html",

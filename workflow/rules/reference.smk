@@ -39,3 +39,27 @@ rule faidx:
         runtime=rule_resources("faidx", "runtime", 30),
     shell:
         "samtools faidx {input} --fai-idx {output} > {log} 2>&1"
+
+
+# Clinical transcripts proven by translation; protein coordinates of a gene that fails are withheld.
+rule kb_check:
+    input:
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kinases=config["knowledge_base"]["kinases"],
+        hotspots=config["knowledge_base"]["resistance_hotspots"],
+    output:
+        f"{OUTDIR}/reference/kb_check.tsv",
+    log:
+        f"{OUTDIR}/logs/kb_check/kb_check.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/kb_check/kb_check.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("kb_check", "mem_mb", 2000),
+        runtime=rule_resources("kb_check", "runtime", 30),
+    script:
+        "../../scripts/kb_check.py"

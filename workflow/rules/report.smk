@@ -11,9 +11,11 @@ rule interpret:
         fasta=config["reference"]["fasta"],
         fai=f"{OUTDIR}/reference/genome.fa.fai",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
         kinases=config["knowledge_base"]["kinases"],
         actionability=config["knowledge_base"]["actionability"],
         hotspots=config["knowledge_base"]["resistance_hotspots"],
+        tumour_types=config["knowledge_base"]["tumour_types"],
     output:
         kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
         resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",

@@ -1,0 +1,5 @@
+"""The one exception type for problems in user input (files, config, sample sheet)."""
+
+
+class InputError(Exception):
+    """A problem in user input, with a message fit to show as it is (one line naming the input)."""
