@@ -58,7 +58,7 @@ $(VENV)/.installed: requirements.txt
 
 demo-data: $(DEMO)/genome.fa
 
-$(DEMO)/genome.fa: scripts/simulate.py scripts/sequtil.py | python-deps
+$(DEMO)/genome.fa: scripts/simulate.py $(wildcard scripts/simulation/*.py) scripts/common/sequtil.py | python-deps
 	$(PY) scripts/simulate.py --outdir $(DEMO)
 
 lint: setup demo-data

@@ -35,7 +35,7 @@ DEMO = ROOT / "resources/demo"
 
 def demo_data() -> Path:
     if not (DEMO / "samples.tsv").exists():
-        from simulate import write_dataset
+        from simulation.simulate import write_dataset
 
         write_dataset(DEMO)
     return DEMO

@@ -4,7 +4,7 @@ import pysam
 import pytest
 from test_chimeric import record, write
 
-from abundance import (
+from abundance.measure import (
     CountSettings,
     FusionCounter,
     abundance_values,
@@ -12,7 +12,7 @@ from abundance import (
     wild_type_fragments,
     wilson_interval,
 )
-from trend import add_changes, followed_fusions, same_breakpoints
+from abundance.trend import add_changes, followed_fusions, same_breakpoints
 
 # 5' partner on '+' with its exon ending at 1000 (1-based), next exon from 2001
 BREAKPOINT = 1000

@@ -2,11 +2,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_DATA
 
-from adapters import adapt, read_arriba, read_starfusion
-from annotation import Annotation
-from builtin_caller import CallerParams, call_fusions
-from errors import InputError
-from fusion_table import CONTRACT_COLUMNS, merge_callers
+from call.adapters import adapt, read_arriba, read_starfusion
+from call.builtin_caller import CallerParams, call_fusions
+from common.annotation import Annotation
+from common.errors import InputError
+from common.fusion_table import CONTRACT_COLUMNS, merge_callers
 
 DATA = ROOT / "tests" / "data"
 DERIVED = SHARED_DATA / "derived-star2.7.10b-arriba2.5.1-runs"

@@ -2,10 +2,10 @@ import pytest
 from test_annotation import GTF
 from test_chimeric import record, write
 
-from annotation import Annotation, load_gtf
-from builtin_caller import CallerParams, assign_spanning, call_fusions, flag_promiscuous
-from chimeric import cluster_split_reads, normalise, read_junctions, spanning_records
-from fusion_table import fusion_type
+from call.builtin_caller import CallerParams, assign_spanning, call_fusions, flag_promiscuous
+from call.chimeric import cluster_split_reads, normalise, read_junctions, spanning_records
+from common.annotation import Annotation, load_gtf
+from common.fusion_table import fusion_type
 
 # Q on c2 '+': exons 101-200, 301-400, 501-600; R on c1 '+' right after P (read-through neighbour)
 EXTRA = """\

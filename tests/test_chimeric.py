@@ -2,8 +2,8 @@ import gzip
 
 import pytest
 
-from chimeric import cigar_anchors, cluster_split_reads, normalise, read_junctions, spanning_records
-from errors import InputError
+from call.chimeric import cigar_anchors, cluster_split_reads, normalise, read_junctions, spanning_records
+from common.errors import InputError
 
 HEADER = (
     "chr_donorA\tbrkpt_donorA\tstrand_donorA\tchr_acceptorB\tbrkpt_acceptorB\tstrand_acceptorB\tjunction_type\t"

@@ -2,8 +2,8 @@ import gzip
 
 import pytest
 
-from errors import InputError
-from fastq_check import check_pair, scan_fastq
+from align.fastq_check import check_pair, scan_fastq
+from common.errors import InputError
 
 
 def records(n, prefix="r", length=8):

@@ -1,7 +1,7 @@
 import pytest
 
-from errors import InputError
-from reference import clip_gtf, fasta_lengths, sa_index_nbases, star_mem_mb
+from common.errors import InputError
+from reference.star_index import clip_gtf, fasta_lengths, sa_index_nbases, star_mem_mb
 
 ATTRS = 'gene_id "G1"; gene_name "ABC"; transcript_id "T1";'
 

@@ -9,9 +9,9 @@ from conftest import ROOT
 pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements.txt)")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from annotation import Annotation  # noqa: E402
-from kinase import load_knowledge_base  # noqa: E402
-from report import build_report, render_html  # noqa: E402
+from common.annotation import Annotation  # noqa: E402
+from common.knowledge_base import load_knowledge_base  # noqa: E402
+from report.sample_report import build_report, render_html  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(

@@ -4,15 +4,15 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from annotation import Transcript
-from errors import InputError
-from resistance import (
+from common.annotation import Transcript
+from common.errors import InputError
+from common.knowledge_base import load_hotspots
+from report.resistance import (
     GenotypeSettings,
     assess,
     compare_with_previous,
     genes_to_assess,
     genotype_hotspot,
-    load_hotspots,
     read_codon,
 )
 

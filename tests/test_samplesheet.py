@@ -1,7 +1,7 @@
 import pytest
 
-from errors import InputError
-from samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
+from common.errors import InputError
+from common.samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
 
 
 @pytest.fixture

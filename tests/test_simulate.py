@@ -1,5 +1,5 @@
-from sequtil import STOP_CODONS, revcomp
-from simulate import (
+from common.sequtil import STOP_CODONS, revcomp
+from simulation.simulate import (
     DEMO_DESIGN,
     FusionSpec,
     SampleSpec,

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from conftest import ROOT, run_workflow
 
-from fusion_table import read_table
+from common.fusion_table import read_table
 
 pytestmark = pytest.mark.workflow
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from conftest import run_workflow, write_config
 
-from fusion_table import read_table
-from simulate import DEMO_DESIGN
+from common.fusion_table import read_table
+from simulation.simulate import DEMO_DESIGN
 
 pytestmark = pytest.mark.workflow
 
@@ -19,7 +19,7 @@ def test_alk_g1202r_fraction_is_close_to_truth(demo_run):
     s5 = next(s for s in DEMO_DESIGN if s.sample == "S5")
     fusion = s5.fusions[0]
     mutant = fusion.fraction * s5.coverage["HMBOX1"] * fusion.mutations[1202][1]
-    alk = next(g for g in __import__("simulate").GENES if g.name == "ALK").coverage
+    alk = next(g for g in __import__("simulation.simulate").simulate.GENES if g.name == "ALK").coverage
     truth = mutant / (fusion.fraction * s5.coverage["HMBOX1"] + alk)  # mutant / all ALK transcripts
     row = hotspots(demo_run, "S5").loc[("ALK", "G1202")]
     assert (row["status"], row["mutation"], row["known_change"]) == ("found", "G1202R", "yes")

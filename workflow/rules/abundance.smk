@@ -1,4 +1,4 @@
-rule abundance:
+rule measure_abundance:
     input:
         calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
@@ -7,20 +7,20 @@ rule abundance:
     output:
         f"{OUTDIR}/{{sample}}/fusions.tsv",
     log:
-        f"{OUTDIR}/logs/abundance/{{sample}}.log",
+        f"{OUTDIR}/logs/measure_abundance/{{sample}}.log",
     benchmark:
-        f"{OUTDIR}/benchmarks/abundance/{{sample}}.tsv"
+        f"{OUTDIR}/benchmarks/measure_abundance/{{sample}}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=rule_resources("abundance", "mem_mb", 1000),
-        runtime=rule_resources("abundance", "runtime", 30),
+        mem_mb=rule_resources("measure_abundance", "mem_mb", 1000),
+        runtime=rule_resources("measure_abundance", "runtime", 30),
     params:
         callers=CALLERS,
         settings=config["abundance"],
     script:
-        "../../scripts/abundance.py"
+        "../../scripts/measure_abundance.py"
 
 
 rule abundance_trend:
@@ -64,4 +64,4 @@ rule abundance_trend:
         ],
         settings=config["abundance"],
     script:
-        "../../scripts/trend.py"
+        "../../scripts/abundance_trend.py"

@@ -14,10 +14,10 @@ rule check_fastq:
         mem_mb=rule_resources("check_fastq", "mem_mb", 500),
         runtime=rule_resources("check_fastq", "runtime", 60),
     script:
-        "../../scripts/fastq_check.py"
+        "../../scripts/check_fastq.py"
 
 
-# One STAR run serves every caller (parameters in scripts/star_align.py).
+# One STAR run serves every caller (parameters in scripts/align/star_align.py).
 rule star_align:
     input:
         unpack(get_fastqs),

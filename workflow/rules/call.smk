@@ -19,7 +19,7 @@ rule call_builtin:
     params:
         settings=config["builtin"],
     script:
-        "../../scripts/builtin_caller.py"
+        "../../scripts/call_builtin.py"
 
 
 rule arriba:
@@ -94,4 +94,4 @@ rule adapt_calls:
     params:
         caller=lambda wildcards: wildcards.caller,
     script:
-        "../../scripts/adapters.py"
+        "../../scripts/adapt_calls.py"

@@ -10,11 +10,15 @@ from snakemake.utils import validate
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
-from samplesheet import SAFE_NAME, InputError, read_sample_sheet, timepoint_order  # noqa: E402
-from reference import star_mem_mb  # noqa: E402
-from kinase import load_knowledge_base  # noqa: E402
-from resistance import load_hotspots  # noqa: E402
-from tumour_types import load_oncotree  # noqa: E402
+from common.samplesheet import (
+    SAFE_NAME,
+    InputError,
+    read_sample_sheet,
+    timepoint_order,
+)  # noqa: E402
+from reference.star_index import star_mem_mb  # noqa: E402
+from common.knowledge_base import load_hotspots, load_knowledge_base  # noqa: E402
+from common.tumour_types import load_oncotree  # noqa: E402
 
 
 def fail(message):

@@ -19,7 +19,7 @@ rule star_index:
         sjdb_overhang=config["star"]["sjdb_overhang"],
         sa_nbases=config["star"].get("sa_index_nbases"),
     script:
-        "../../scripts/reference.py"
+        "../../scripts/star_index.py"
 
 
 rule faidx:

@@ -70,7 +70,7 @@ rule run_summary:
     params:
         outdir=lambda wildcards, output: os.path.dirname(output.tsv),
     script:
-        "../../scripts/summary.py"
+        "../../scripts/run_summary.py"
 
 
 rule multiqc:

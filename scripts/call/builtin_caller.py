@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from annotation import annotate_side, side_score, strand_fits, transcript_strand
-from chimeric import (
+from call.chimeric import (
     cluster_split_reads,
     normalise,
     orientation_codes,
@@ -23,8 +22,9 @@ from chimeric import (
     split_mate_aligned,
     window_search,
 )
-from fusion_table import fusion_name, fusion_type, sort_calls
-from settings import FromConfig
+from common.annotation import annotate_side, side_score, strand_fits, transcript_strand
+from common.fusion_table import fusion_name, fusion_type, sort_calls
+from common.settings import FromConfig
 
 REMOVING_FILTERS = (
     "min_support",
@@ -261,8 +261,8 @@ def call_fusions(
 
 
 def main(snakemake) -> None:
-    from fusion_table import empty_table, write_table
-    from kb_check import load_annotation
+    from common.fusion_table import empty_table, write_table
+    from reference.kb_check import load_annotation
 
     annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
     params = CallerParams.from_config(snakemake.params.settings)
@@ -270,9 +270,3 @@ def main(snakemake) -> None:
         snakemake.input.junctions, annotation, params, snakemake.input.get("splice_junctions")
     )
     write_table(table if not table.empty else empty_table(), snakemake.output[0])
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 import pysam
 
-from chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
-from fusion_table import parse_breakpoint, side_direction
-from settings import FromConfig
-from stats import wilson_interval
+from call.chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
+from common.fusion_table import parse_breakpoint, side_direction
+from common.settings import FromConfig
+from common.stats import wilson_interval
 
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
 ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
@@ -175,7 +175,7 @@ def format_abundance(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
-    from fusion_table import empty_table, merge_callers, read_table, write_table
+    from common.fusion_table import empty_table, merge_callers, read_table, write_table
 
     settings = CountSettings.from_config(snakemake.params.settings)
     tables = {
@@ -192,9 +192,3 @@ def main(snakemake) -> None:
         if column not in table:
             table[column] = pd.Series(dtype=object)
     write_table(format_abundance(table), snakemake.output[0])
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

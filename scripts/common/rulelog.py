@@ -12,7 +12,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 
-from errors import InputError
+from common.errors import InputError
 
 
 def run_rule(main, snakemake) -> None:

@@ -10,7 +10,7 @@ for a standard-care biomarker in another indication).
 import csv
 from dataclasses import dataclass
 
-from errors import InputError
+from common.errors import InputError
 
 LEVEL_ORDER = ["1", "2", "3A", "3B", "4"]
 OTHER_TYPE_BEST_LEVEL = "3B"

@@ -20,12 +20,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pysam
 
-from abundance import SKIP_FLAGS
-from errors import InputError
-from sequtil import revcomp, translate_codon
-from settings import FromConfig
-from stats import wilson_interval
-from yamlio import load_yaml
+from abundance.measure import SKIP_FLAGS
+from common.sequtil import revcomp, translate_codon
+from common.settings import FromConfig
+from common.stats import wilson_interval
 
 RESISTANCE_COLUMNS = [
     "sample", "gene", "role", "hotspot", "mutation", "status", "depth", "alt_reads", "alt_fraction",
@@ -41,37 +39,6 @@ class GenotypeSettings(FromConfig):
     min_fraction: float = 0.05
     min_base_quality: int = 20
     min_mapq: int = 10
-
-
-def load_hotspots(path: str, kinase_genes=None) -> dict:
-    """The hotspot file; genes outside the kinase whitelist state their own transcript and protein."""
-    data = load_yaml(path)
-    if not isinstance(data.get("genes"), dict) or "version" not in data:
-        raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
-    for gene, entry in data["genes"].items():
-        if entry.get("role") not in ("on_target", "bypass"):
-            raise InputError(f"{path}: {gene}: role must be on_target or bypass")
-        if kinase_genes is not None and gene not in kinase_genes:
-            protein = entry.get("protein") or {}
-            if (
-                not entry.get("transcript")
-                or not protein.get("uniprot")
-                or not isinstance(protein.get("length"), int)
-            ):
-                raise InputError(
-                    f"{path}: {gene} is not in the kinase whitelist, so it needs transcript and protein "
-                    "(uniprot, length)"
-                )
-        for spot in entry.get("hotspots", []):
-            if (
-                not isinstance(spot.get("position"), int)
-                or spot["position"] < 1
-                or len(str(spot.get("ref"))) != 1
-            ):
-                raise InputError(
-                    f"{path}: {gene}: each hotspot needs a protein position and a one-letter ref"
-                )
-    return data
 
 
 def read_codon(read, positions: list, strand: str, min_quality: int):

@@ -16,8 +16,8 @@ import pandas as pd
 import pysam
 from scipy.stats import fisher_exact
 
-from abundance import CountSettings, FusionCounter, measure
-from fusion_table import read_table, same_breakpoints
+from abundance.measure import CountSettings, FusionCounter, measure
+from common.fusion_table import read_table, same_breakpoints
 
 TREND_COLUMNS = [
     "patient", "fusion", "breakpoint5", "breakpoint3", "sample", "timepoint", "called", "fusion_reads",
@@ -108,7 +108,7 @@ def plot_trend(trend: pd.DataFrame, patient: str, path: str) -> None:
     if len(trend):
         ax.legend(fontsize="small")
     fig.tight_layout()
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     with atomic_write(path) as out:
         fig.savefig(out, format="svg")
@@ -124,7 +124,7 @@ def format_trend(trend: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     settings = CountSettings.from_config(snakemake.params.settings)
     samples = [
@@ -138,9 +138,3 @@ def main(snakemake) -> None:
     with atomic_write(snakemake.output.tsv) as out:
         format_trend(trend).to_csv(out, sep="\t", index=False)
     plot_trend(trend, patient, snakemake.output.svg)
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

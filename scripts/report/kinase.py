@@ -19,102 +19,18 @@ the reference (in frame, domain kept) in tiers I-II, `review` when either
 could not be checked, `no` otherwise.
 """
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from annotation import locate_in_transcript
-from errors import InputError
-from fusion_table import parse_breakpoint
-from tumour_types import LEVEL_ORDER, OncoTree, level_for_sample, level_rank, load_oncotree
-from yamlio import load_yaml
+from common.annotation import locate_in_transcript
+from common.fusion_table import parse_breakpoint
+from common.knowledge_base import KnowledgeBase
+from common.tumour_types import level_for_sample, level_rank
 
 KINASE_COLUMNS = [
     "kinase", "partner_role", "kinase_transcript", "kinase_exon", "kinase_domain", "kinase_domain_retained",
     "reading_frame", "tier", "actionable", "tier_reason", "therapies", "drug_classes", "best_level",
     "kinase_transcript_choice", "tumour_type", "other_tumour_type_therapies", "review_reason",
 ]  # fmt: skip
-AGNOSTIC_SCOPES = ("solid", "all")
-
-
-@dataclass
-class KnowledgeBase:
-    kinases: dict
-    actionability: dict
-    oncotree: OncoTree | None = None
-
-    @property
-    def versions(self) -> dict:
-        versions = {"kinases": str(self.kinases["version"])}
-        if self.actionability:
-            versions["actionability"] = str(self.actionability["version"])
-        return versions
-
-
-def load_kinases(path: str) -> dict:
-    """The kinase whitelist, checked enough that a typo is named rather than crashing later."""
-    kinases = load_yaml(path)
-    if not isinstance(kinases.get("genes"), dict) or "version" not in kinases:
-        raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
-    for gene, entry in kinases["genes"].items():
-        missing = [k for k in ("transcript", "actionable_role", "domain", "protein") if k not in entry]
-        if missing:
-            raise InputError(f"{path}: gene {gene} lacks {', '.join(missing)}")
-        if entry["actionable_role"] not in ("3prime", "5prime"):
-            raise InputError(f"{path}: gene {gene}: actionable_role must be 3prime or 5prime")
-        protein = entry["protein"]
-        if not (
-            isinstance(protein, dict) and protein.get("uniprot") and isinstance(protein.get("length"), int)
-        ):
-            raise InputError(f"{path}: gene {gene}: protein needs a uniprot accession and an integer length")
-        domain = entry["domain"]
-        if not (isinstance(domain, dict) and 1 <= int(domain.get("start", 0)) <= int(domain.get("end", 0))
-                <= protein["length"]):  # fmt: skip
-            raise InputError(f"{path}: gene {gene}: domain needs 1 <= start <= end <= protein length")
-        unknown = [k for k in entry.get("sources", []) if k not in kinases.get("sources", {})]
-        if unknown or not entry.get("sources"):
-            raise InputError(
-                f"{path}: gene {gene}: needs sources from the sources table (unknown: {unknown})"
-            )
-        core_end = domain.get("core_end")
-        if core_end is not None and not int(domain["start"]) <= int(core_end) <= int(domain["end"]):
-            raise InputError(f"{path}: gene {gene}: domain core_end must lie between start and end")
-    return kinases
-
-
-def load_actionability(path: str, oncotree: OncoTree | None) -> dict:
-    actionability = load_yaml(path)
-    if not isinstance(actionability.get("genes"), dict) or "version" not in actionability:
-        raise InputError(f"{path}: needs 'version' and a 'genes' mapping")
-    sources = actionability.get("sources", {})
-    for gene, entry in actionability["genes"].items():
-        for therapy in entry.get("therapies") or []:
-            where = f"{path}: {gene} {therapy.get('drug')}"
-            if str(therapy.get("level")) not in LEVEL_ORDER:
-                raise InputError(f"{where}: level must be one of {LEVEL_ORDER}")
-            unknown = [s for s in therapy.get("sources", []) if s not in sources]
-            if unknown or not therapy.get("sources"):
-                raise InputError(
-                    f"{where}: every therapy needs sources from the sources table (unknown: {unknown})"
-                )
-            agnostic, types = therapy.get("tumour_agnostic"), therapy.get("tumour_types") or []
-            if agnostic not in (None, *AGNOSTIC_SCOPES) or (agnostic is None and not types):
-                raise InputError(
-                    f"{where}: needs tumour_types (OncoTree codes) or tumour_agnostic: solid|all"
-                )
-            if oncotree is not None:
-                bad = [t for t in types if t not in oncotree]
-                if bad:
-                    raise InputError(f"{where}: unknown OncoTree code(s) {', '.join(bad)}")
-    return actionability
-
-
-def load_knowledge_base(
-    kinases_path: str, actionability_path: str | None, tumour_types_path: str | None = None
-):
-    oncotree = load_oncotree(tumour_types_path) if tumour_types_path else None
-    actionability = load_actionability(actionability_path, oncotree) if actionability_path else {}
-    return KnowledgeBase(load_kinases(kinases_path), actionability, oncotree)
 
 
 # --- frame and domain ------------------------------------------------------------

@@ -10,7 +10,7 @@ import gzip
 import logging
 import zlib
 
-from errors import InputError
+from common.errors import InputError
 
 STRICT_RECORDS = 10000
 BLOCK = 1 << 20
@@ -100,7 +100,7 @@ def check_pair(fq1: str, fq2: str) -> dict:
 
 
 def main(snakemake) -> None:
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     logging.info("checking %s and %s", fq1, fq2)
@@ -112,9 +112,3 @@ def main(snakemake) -> None:
             f"{snakemake.wildcards.sample}\t{fq1}\t{fq2}\t{result['records']}\t"
             f"{result['mean_length1']}\t{result['mean_length2']}\n"
         )
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

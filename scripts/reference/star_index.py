@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 
-from errors import InputError
+from common.errors import InputError
 
 
 def fasta_lengths(path: str) -> dict:
@@ -121,7 +121,7 @@ def build_star_index(fasta, gtf, index_dir, clipped_gtf, threads, sjdb_overhang,
         rows, warnings = clip_gtf(fh, lengths, gtf)
     for warning in warnings:
         logging.warning("%s: %s", gtf, warning)
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     with atomic_write(clipped_gtf) as out:
         out.writelines(rows)
@@ -144,7 +144,7 @@ def build_star_index(fasta, gtf, index_dir, clipped_gtf, threads, sjdb_overhang,
     log.flush()
     result = subprocess.run(command, stdout=log, stderr=log)
     if result.returncode != 0:
-        from star_align import raise_star_failure
+        from align.star_align import raise_star_failure
 
         log.flush()
         raise_star_failure(result.returncode, index_dir, [index_dir + "/Log.out", log.name])
@@ -163,9 +163,3 @@ def main(snakemake) -> None:
         sa_nbases=snakemake.params.sa_nbases,
         log=sys.stderr,
     )
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 SCHEMA_VERSION = "1.1"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "VERSION")
+PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
 CAVEATS = [
     "Evidence levels hold for the indication listed with each therapy; this sample's level is that of its tumour "
     "type (other indications: 3B at best).",
@@ -173,7 +173,7 @@ def _therapy(t: dict) -> dict:
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
-    from kinase import therapies_for
+    from report.kinase import therapies_for
 
     tumour_type = sample.get("tumour_type") or None
     genes = kb.actionability["genes"]

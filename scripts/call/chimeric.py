@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from errors import InputError
+from common.errors import InputError
 
 _NAMES = [
     "chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "repeat_left", "repeat_right",

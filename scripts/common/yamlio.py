@@ -2,7 +2,7 @@
 
 import yaml
 
-from errors import InputError
+from common.errors import InputError
 
 
 def load_yaml(path: str) -> dict:

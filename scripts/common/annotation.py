@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from intervaltree import IntervalTree
 
-from errors import InputError
-from sequtil import revcomp, translate_codon
+from common.errors import InputError
+from common.sequtil import revcomp, translate_codon
 
 CANONICAL_TAGS = ("MANE_Select", "Ensembl_canonical", "canonical", "basic")
 

@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from errors import InputError
-from fusion_table import annotate_breakpoints, fusion_name, sort_calls
+from common.errors import InputError
+from common.fusion_table import annotate_breakpoints, fusion_name, sort_calls
 
 ARRIBA_REQUIRED = ["#gene1", "gene2", "strand1(gene/fusion)", "strand2(gene/fusion)", "breakpoint1",
                    "breakpoint2", "split_reads1", "split_reads2", "discordant_mates"]  # fmt: skip
@@ -102,15 +102,9 @@ def adapt(path: str, caller: str, annotation=None) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
-    from fusion_table import empty_table, write_table
-    from kb_check import load_annotation
+    from common.fusion_table import empty_table, write_table
+    from reference.kb_check import load_annotation
 
     annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
     table = adapt(snakemake.input.calls, snakemake.params.caller, annotation)
     write_table(table if not table.empty else empty_table(), snakemake.output[0])
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

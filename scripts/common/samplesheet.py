@@ -8,7 +8,7 @@ import datetime
 import os
 import re
 
-from errors import InputError
+from common.errors import InputError
 
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
 OPTIONAL_COLUMNS = ("tumour_type",)

@@ -5,7 +5,7 @@ import os
 
 import pandas as pd
 
-from report import html_environment
+from report.sample_report import html_environment
 
 SUMMARY_COLUMNS = [
     "sample", "patient", "timepoint", "tumour_type", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
@@ -56,7 +56,7 @@ def render_summary(table: pd.DataFrame, versions: dict) -> str:
 
 
 def main(snakemake) -> None:
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     table = summarise(list(snakemake.input.reports), snakemake.params.outdir)
     with atomic_write(snakemake.output.tsv) as out:
@@ -67,9 +67,3 @@ def main(snakemake) -> None:
             versions = json.load(fh)["versions"]
     with atomic_write(snakemake.output.html) as out:
         out.write(render_summary(table, versions))
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    from rulelog import run_rule
-
-    run_rule(main, snakemake)  # noqa: F821

@@ -6,7 +6,7 @@ are added after them.
 
 import pandas as pd
 
-from annotation import annotate_side
+from common.annotation import annotate_side
 
 CONTRACT_COLUMNS = [
     "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3",
@@ -86,7 +86,7 @@ def row_value(table: pd.DataFrame, index, column: str) -> str:
 
 
 def write_table(table: pd.DataFrame, path: str) -> None:
-    from rulelog import atomic_write
+    from common.rulelog import atomic_write
 
     for column in COLUMNS:
         if column not in table:

@@ -1,0 +1,1 @@
+"""Rules of workflow/rules/abundance.smk: fusion abundance at the breakpoints and patient trends."""

@@ -1,0 +1,1 @@
+"""Rules of workflow/rules/align.smk: FASTQ checks and STAR alignment."""

@@ -1,0 +1,85 @@
+"""STAR alignment of one sample, then a BAM index: one run serves every caller.
+
+Chimeric.out.junction (format 1) feeds the built-in caller and STAR-Fusion,
+chimeric alignments inside the BAM feed Arriba; the chimeric parameters are
+Arriba's recommended set. Free space is checked first, so a full disk is
+reported up front and not as a truncated BAM.
+"""
+
+import logging
+import os
+import re
+import shlex
+import shutil
+import subprocess
+
+from common.errors import InputError
+
+# Arriba's recommended STAR parameters plus Junctions output for STAR-Fusion.
+CHIMERIC_PARAMETERS = [
+    "--outFilterMultimapNmax", "50", "--peOverlapNbasesMin", "10", "--alignSplicedMateMapLminOverLmate", "0.5",
+    "--alignSJstitchMismatchNmax", "5", "-1", "5", "5", "--chimSegmentMin", "10",
+    "--chimOutType", "Junctions", "WithinBAM", "HardClip", "--chimJunctionOverhangMin", "10",
+    "--chimScoreDropMax", "30", "--chimScoreJunctionNonGTAG", "0", "--chimScoreSeparation", "1",
+    "--chimSegmentReadGapMax", "3", "--chimMultimapNmax", "50", "--chimOutJunctionFormat", "1",
+]  # fmt: skip
+DISK_FULL = re.compile(r"No space left|could not write|not enough space", re.IGNORECASE)
+
+
+def space_needed(fastqs: list) -> int:
+    """Bytes to expect: sorted BAM and temporary files, about 3x the gzipped input, plus 50 MB."""
+    return 3 * sum(os.path.getsize(path) for path in fastqs) + 50 * 2**20
+
+
+def check_free_space(directory: str, needed: int) -> None:
+    os.makedirs(directory, exist_ok=True)
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        raise InputError(
+            f"{directory}: only {free / 2**20:.0f} MB free on the output device, "
+            f"STAR needs about {needed / 2**20:.0f} MB; free space or set another outdir"
+        )
+
+
+def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra) -> list:
+    return [
+        "STAR", "--runThreadN", str(threads), "--genomeDir", index, "--genomeLoad", "NoSharedMemory",
+        "--readFilesIn", fq1, fq2, "--readFilesCommand", "gzip", "-cdf", "--outFileNamePrefix", prefix,
+        "--outSAMtype", "BAM", "SortedByCoordinate", "--limitBAMsortRAM", str(sort_ram),
+        "--outSAMunmapped", "Within", "--outSAMstrandField", "intronMotif",
+        "--outSAMattributes", "NH", "HI", "AS", "nM", "NM", "MD", "--quantMode", "GeneCounts",
+        *CHIMERIC_PARAMETERS, *shlex.split(extra or ""),
+    ]  # fmt: skip
+
+
+def run_star(command: list, prefix: str, log) -> None:
+    shutil.rmtree(prefix + "_STARtmp", ignore_errors=True)  # left behind by a killed run
+    logging.info("running: %s", shlex.join(command))
+    log.flush()
+    result = subprocess.run(command, stdout=log, stderr=log)
+    shutil.rmtree(prefix + "_STARtmp", ignore_errors=True)
+    if result.returncode != 0:
+        raise_star_failure(result.returncode, os.path.dirname(prefix), [prefix + "Log.out", log.name])
+
+
+def raise_star_failure(code: int, directory: str, logs: list) -> None:
+    """A clear error for a full disk, else the exit code and where to look."""
+    for path in logs:
+        if os.path.exists(path) and DISK_FULL.search(open(path, errors="replace").read()):
+            raise InputError(f"{directory}: no space left on the output device while STAR wrote it")
+    raise RuntimeError(f"STAR failed with exit code {code}; see {' and '.join(logs)}")
+
+
+def main(snakemake) -> None:
+    import sys
+
+    star_dir = os.path.dirname(snakemake.output.bam)
+    check_free_space(star_dir, space_needed([snakemake.input.fq1, snakemake.input.fq2]))
+    prefix = star_dir + "/"
+    sort_ram = max(1000, snakemake.resources.mem_mb // 4) * 2**20
+    command = star_command(snakemake.input.fq1, snakemake.input.fq2, snakemake.input.index, prefix,
+                           snakemake.threads, sort_ram, snakemake.params.extra)  # fmt: skip
+    run_star(command, prefix, sys.stderr)
+    subprocess.run(
+        ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
+    )

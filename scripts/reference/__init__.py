@@ -1,0 +1,1 @@
+"""Rules of workflow/rules/reference.smk: STAR index, FASTA index and the knowledge-base check."""
