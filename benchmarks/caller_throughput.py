@@ -75,7 +75,7 @@ def worker(path: str) -> None:
     from common.annotation import Annotation
 
     start = time.perf_counter()
-    table = call_fusions(path, Annotation({}), CallerParams())
+    table, _ = call_fusions(path, Annotation({}), CallerParams())
     elapsed = time.perf_counter() - start
     print(f"{elapsed}\t{len(table)}\t{int((table['pass'] == 'yes').sum())}")
 
@@ -84,7 +84,9 @@ def run_star_sample(pairs: int, workdir: str) -> str:
     """Simulate one sample of about `pairs` read pairs and run the workflow on it."""
     import yaml
 
-    from simulation.simulate import DEMO_DESIGN, GENES, SampleSpec, write_dataset
+    from simulation.design import DEMO_DESIGN, SampleSpec
+    from simulation.genome import GENES
+    from simulation.simulate import write_dataset
 
     base = DEMO_DESIGN[2]  # four fusions, EML4::ALK among them
     scale = pairs / 7000  # a demo sample holds about 7,000 pairs

@@ -79,7 +79,7 @@ def _close(breakpoint, expected, tolerance=5):
 def test_builtin_counts_agree_with_starfusion_on_its_kickstart_junctions():
     """Same Chimeric.out.junction, no annotation: compare J/S at STAR-Fusion's breakpoints."""
     expected = read_starfusion(str(KICKSTART / "star-fusion.fusion_candidates.final.abridged"))
-    ours = call_fusions(str(KICKSTART / "hg19.Chimeric.out.junction.gz"), Annotation({}), CallerParams())
+    ours, _ = call_fusions(str(KICKSTART / "hg19.Chimeric.out.junction.gz"), Annotation({}), CallerParams())
     by_bp = {(r.breakpoint5.rsplit(":", 1)[0], r.breakpoint3.rsplit(":", 1)[0]): r for r in ours.itertuples()}
     found = same_j = 0
     for row in expected.itertuples():

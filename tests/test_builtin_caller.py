@@ -2,8 +2,9 @@ import pytest
 from test_annotation import GTF
 from test_chimeric import record, write
 
-from call.builtin_caller import CallerParams, assign_spanning, call_fusions, flag_promiscuous
+from call.builtin_caller import CallerParams, assign_spanning, call_fusions
 from call.chimeric import cluster_split_reads, normalise, read_junctions, spanning_records
+from call.filters import FilterContext, promiscuous
 from common.annotation import Annotation, load_gtf
 from common.fusion_table import fusion_type
 
@@ -37,7 +38,7 @@ def test_translocation_oriented_by_gene_strand_from_either_read_strand(tmp_path,
         2, "a", "c2", 500, "-", "c1", 401, "-", 2
     )
     lines += [record("c1", 351, "+", "c2", 560, "+", -1, "span", cigar_a="50M", cigar_b="40M")]
-    table = call_fusions(write(tmp_path, lines), annotation, CallerParams())
+    table = call_fusions(write(tmp_path, lines), annotation, CallerParams())[0]
     row = table.iloc[0]
     assert (row.fusion, row.breakpoint5, row.breakpoint3, row.exon5, row.exon3) == (
         "P::Q",
@@ -52,7 +53,7 @@ def test_translocation_oriented_by_gene_strand_from_either_read_strand(tmp_path,
 def test_minus_strand_5prime_partner(tmp_path, annotation):
     # M (-) exon 2 ends at 1801 (last transcribed base) :: Q exon 2 starts at 301
     lines = split(3, "m", "c1", 1800, "-", "c2", 300, "+", 1)
-    row = call_fusions(write(tmp_path, lines), annotation, CallerParams()).iloc[0]
+    row = call_fusions(write(tmp_path, lines), annotation, CallerParams())[0].iloc[0]
     assert (row.fusion, row.breakpoint5, row.breakpoint3, row.exon5, row.exon3) == (
         "M::Q",
         "c1:1801:-",
@@ -65,20 +66,26 @@ def test_minus_strand_5prime_partner(tmp_path, annotation):
 def test_filters(tmp_path, annotation):
     lines = split(3, "rt", "c1", 601, "+", "c1", 3000, "+", 1)  # P -> R, adjacent same strand
     lines += split(2, "weak", "c1", 201, "+", "c2", 300, "+", 1)  # 2 reads < min_support 3
-    lines += split(4, "off", "c1", 251, "+", "c2", 450, "+", 1, start=500)  # intronic/exonic, 4 reads
+    lines += split(4, "off", "c1", 351, "+", "c2", 350, "+", 1, start=500)  # inside exons, 4 split reads only
+    lines += split(
+        3, "offspan", "c1", 341, "+", "c2", 340, "+", 1, start=700
+    )  # inside exons, + a spanning pair
+    lines += [record("c1", 330, "+", "c2", 345, "+", -1, "offspan-mates", cigar_a="50M", cigar_b="40M")]
+    lines += split(3, "intronic", "c1", 251, "+", "c2", 450, "+", 1, start=800)  # both ends in introns
     lines += split(3, "short", "c1", 401, "+", "c2", 100, "+", 1, cigars=("90S10M", "90M10S"), start=900)
-    table = call_fusions(write(tmp_path, lines), annotation, CallerParams()).set_index("breakpoint5")
+    table = call_fusions(write(tmp_path, lines), annotation, CallerParams())[0].set_index("breakpoint5")
     assert table.loc["c1:600:+", "filters"] == "read_through"
     assert table.loc["c1:600:+", "type"] == "read-through"
     assert table.loc["c1:200:+", "filters"] == "min_support"
-    assert table.loc["c1:250:+", "filters"] == "non_exon_boundary"
-    assert table.loc["c1:250:+", "pass"] == "yes"  # flagged, kept: 4 reads >= 3 off a boundary
+    assert table.loc["c1:350:+", "filters"] == "off_splice_site"  # split reads alone off a boundary
+    assert table.loc["c1:340:+", "filters"] == "."  # 3 split reads and a spanning pair
+    assert table.loc["c1:250:+", "filters"] == "intronic,off_splice_site"
     assert table.loc["c1:400:+", "filters"].split(",")[-1] == "low_anchor"
-    assert set(table[table["pass"] == "yes"].index) == {"c1:250:+"}
+    assert set(table[table["pass"] == "yes"].index) == {"c1:340:+"}
 
 
 def test_no_chimeric_reads_means_no_calls(tmp_path, annotation):
-    assert call_fusions(write(tmp_path, []), annotation, CallerParams()).empty
+    assert call_fusions(write(tmp_path, []), annotation, CallerParams())[0].empty
 
 
 def test_spanning_pairs_on_wrong_side_are_inconsistent(tmp_path):
@@ -100,9 +107,9 @@ def test_promiscuous_gene_keeps_only_its_best_call():
         "gene5": ["HUB"] * 4, "gene3": ["A", "B", "C", "D"], "junction_reads": [9, 3, 3, 3],
         "spanning_pairs": [0] * 4, "filters": ["."] * 4,
     })  # fmt: skip
-    flagged = flag_promiscuous(table, max_partners=3)
-    assert flagged["filters"].tolist() == [".", "promiscuous", "promiscuous", "promiscuous"]
-    assert flag_promiscuous(table, max_partners=4)["filters"].tolist() == ["."] * 4
+    hits = promiscuous(table, FilterContext(CallerParams(max_partners=3)))
+    assert hits.tolist() == [False, True, True, True]
+    assert not promiscuous(table, FilterContext(CallerParams(max_partners=4))).any()
 
 
 def test_fusion_type():
@@ -114,6 +121,6 @@ def test_fusion_type():
 
 def test_unannotated_calls_use_the_splice_motif(tmp_path):
     lines = split(3, "x", "c9", 2000, "-", "c8", 100, "-", 2)  # CT/AC: c8 side is 5'
-    row = call_fusions(write(tmp_path, lines), Annotation({}), CallerParams()).iloc[0]
+    row = call_fusions(write(tmp_path, lines), Annotation({}), CallerParams())[0].iloc[0]
     assert (row.breakpoint5, row.breakpoint3) == ("c8:99:+", "c9:2001:+")
     assert row.fusion == "c8:99::c9:2001"

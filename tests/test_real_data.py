@@ -155,7 +155,7 @@ def test_builtin_caller_finds_the_seven_easyfuse_fusions(easyfuse_run):
         ]
         assert len(hits) == 1, truth["fusion"]
         matched |= set(hits.index)
-    assert len(passing) - len(matched) <= 1
+    assert len(passing) == len(matched)  # no extra passing call (Arriba 2.5.1: none either)
     named = dict(zip(passing["breakpoint5"].str.rsplit(":", n=1).str[0], passing["fusion"]))
     assert named["8:71369"] == "HOOK3::RET" and named["5:3144"] == "CD74::ROS1"
     assert named["7:162903"].startswith("AKAP9::")  # BRAF has sequence but no annotation here

@@ -1,14 +1,8 @@
 from common.sequtil import STOP_CODONS, revcomp
-from simulation.simulate import (
-    DEMO_DESIGN,
-    FusionSpec,
-    SampleSpec,
-    build_genome,
-    classify_fragment,
-    exon_boundary,
-    gtf_rows,
-    write_dataset,
-)
+from simulation.design import DEMO_DESIGN, FusionSpec, SampleSpec
+from simulation.genome import build_genome, exon_boundary, gtf_rows
+from simulation.library import classify_fragment
+from simulation.simulate import write_dataset
 
 
 def test_genes_have_canonical_introns_and_stop_free_cds():

@@ -6,7 +6,8 @@ import pytest
 from conftest import run_workflow, write_config
 
 from common.fusion_table import read_table
-from simulation.simulate import DEMO_DESIGN
+from simulation.design import DEMO_DESIGN
+from simulation.genome import GENES
 
 pytestmark = pytest.mark.workflow
 
@@ -19,7 +20,7 @@ def test_alk_g1202r_fraction_is_close_to_truth(demo_run):
     s5 = next(s for s in DEMO_DESIGN if s.sample == "S5")
     fusion = s5.fusions[0]
     mutant = fusion.fraction * s5.coverage["HMBOX1"] * fusion.mutations[1202][1]
-    alk = next(g for g in __import__("simulation.simulate").simulate.GENES if g.name == "ALK").coverage
+    alk = next(g for g in GENES if g.name == "ALK").coverage
     truth = mutant / (fusion.fraction * s5.coverage["HMBOX1"] + alk)  # mutant / all ALK transcripts
     row = hotspots(demo_run, "S5").loc[("ALK", "G1202")]
     assert (row["status"], row["mutation"], row["known_change"]) == ("found", "G1202R", "yes")

@@ -1,10 +1,11 @@
 """The built-in fusion caller on STAR's Chimeric.out.junction (plus SJ.out.tab).
 
 Pipeline: parse -> normalise both strands -> cluster split reads (PCR
-duplicates removed) -> assign spanning pairs -> annotate genes/exons and
-orient 5'->3' -> filters. Read-throughs of adjacent same-strand genes are
-ordinary spliced alignments for STAR, so SJ.out.tab junctions that join two
-different genes are added as candidates too (they carry no spanning pairs).
+duplicates removed by fragment ends) -> assign spanning pairs -> annotate
+genes/exons and orient 5'->3' -> the filters of call/filters.py, in their
+registry's order. Read-throughs of adjacent same-strand genes are ordinary
+spliced alignments for STAR, so SJ.out.tab junctions that join two different
+genes are added as candidates too (they carry no spanning pairs).
 """
 
 import logging
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from call.background import Background
 from call.chimeric import (
     cluster_split_reads,
     normalise,
@@ -22,28 +24,36 @@ from call.chimeric import (
     split_mate_aligned,
     window_search,
 )
+from call.filters import FilterContext, apply_filters
+from call.flanks import five_prime_flanks, three_prime_flanks
 from common.annotation import annotate_side, side_score, strand_fits, transcript_strand
 from common.fusion_table import fusion_name, fusion_type, sort_calls
 from common.settings import FromConfig
-
-REMOVING_FILTERS = (
-    "min_support",
-    "read_through",
-    "same_gene",
-    "low_anchor",
-    "mate_inconsistent",
-    "promiscuous",
-)
 
 
 @dataclass
 class CallerParams(FromConfig):
     min_support: int = 3  # junction reads + spanning pairs
     min_junction_reads: int = 1
-    min_junction_reads_off_boundary: int = 3  # breakpoints off annotated exon boundaries
+    min_junction_reads_off_boundary: int = (
+        3  # breakpoints off annotated exon boundaries need these split reads
+    )
+    off_boundary_min_spanning: int = 1  # ... and a spanning pair
+    off_boundary_split_only: int = 10  # ... or this many split reads
     min_anchor: int = 25  # at least one split read with this much on both sides, or a spanning pair
     max_partners: int = 10  # a gene fused to more partners than this is promiscuous
     readthrough_distance: int = 100000
+    vicinity_distance: int = 10000
+    hairpin_distance: int = 1000
+    min_microhomology: int = 4
+    switch_min_background: int = 5  # template switching needs abundant templates: chimeric background events
+    flank_length: int = 20
+    homopolymer: int = 10
+    homology_length: int = 30
+    max_identity: float = 0.8
+    max_evalue: float = 0.3
+    evalue_exponent: float = 2.5
+    known_min_support: int = 2
     merge_distance: int = 5
     spanning_window: int = 200000
     report_min_support: int = 2  # weaker clusters are not written at all
@@ -113,8 +123,8 @@ def splice_junction_candidates(sj_path: str, annotation) -> pd.DataFrame:
         if not genes_left or not genes_right or genes_left & genes_right:
             continue
         rows.append({"chr1": rec.chrom, "pos1": left, "dir1": 1, "chr2": rec.chrom, "pos2": right, "dir2": -1,
-                     "junction_reads": int(rec.unique), "duplicates": 0, "motif": 0, "spanning_pairs": 0,
-                     "inconsistent_pairs": 0, "min_anchor_best": None})  # fmt: skip
+                     "junction_reads": int(rec.unique), "duplicates": 0, "motif": 1, "homology": 0,
+                     "spanning_pairs": 0, "inconsistent_pairs": 0, "min_anchor_best": None})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -146,97 +156,108 @@ def orient_and_annotate(row, annotation) -> dict:
     return {"five": five, "three": three, "a5": a5, "a3": a3}
 
 
+def snap_to_exon_boundaries(o: dict, homology: int, annotation, fasta) -> dict:
+    """Move a junction within its homology window onto annotated exon boundaries.
+
+    When the sequence at the junction is shared by both sides, a read fits the
+    junction anywhere in that window; STAR reports one end of it. If shifting
+    both breakends by t bases (checked base by base on the reference) puts
+    more of them on exon boundaries, the call takes that placement, the one
+    the transcript really has.
+    """
+
+    def boundaries(a5, a3):
+        return (a5.site == "exon_boundary") + (a3.site == "exon_boundary")
+
+    best, best_score = o, boundaries(o["a5"], o["a3"])
+    if fasta is None or homology <= 0 or best_score == 2:
+        return o
+    (c5, p5, d5), (c3, p3, d3) = o["five"], o["three"]
+    for t in sorted(range(-homology, homology + 1), key=abs):
+        if t == 0 or not _shift_keeps_sequence(fasta, o, t):
+            continue
+        five, three = (c5, p5 - d5 * t, d5), (c3, p3 + d3 * t, d3)
+        a5 = annotate_side(annotation, five[0], five[1], "5", five[2])
+        a3 = annotate_side(annotation, three[0], three[1], "3", three[2])
+        if boundaries(a5, a3) > best_score:
+            best, best_score = {"five": five, "three": three, "a5": a5, "a3": a3}, boundaries(a5, a3)
+    return best
+
+
+def _shift_keeps_sequence(fasta, o: dict, t: int) -> bool:
+    """Moving the junction t bases earlier (t < 0: later) in the read leaves the read's sequence unchanged."""
+    (c5, p5, d5), (c3, p3, d3) = o["five"], o["three"]
+    retained5, continuation5 = five_prime_flanks(fasta, c5, p5, d5, abs(t))
+    retained3, preceding3 = three_prime_flanks(fasta, c3, p3, d3, abs(t))
+    if t > 0:  # the 5' side's last t bases must be the bases before the 3' breakpoint
+        return len(retained5) == t and retained5 == preceding3
+    return len(continuation5) == -t and continuation5 == retained3
+
+
 def _breakpoint(side, ann, role) -> str:
     chrom, pos, direction = side
     fits = ann.gene != "." and strand_fits(ann.strand, role, direction)
     return f"{chrom}:{pos}:{ann.strand if fits else transcript_strand(role, direction)}"
 
 
-def build_calls(clusters: pd.DataFrame, anchors: dict, annotation, params: CallerParams) -> pd.DataFrame:
+CALL_COLUMNS = [
+    "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3", "junction_reads", "spanning_pairs",
+    "callers", "filters", "pass", "transcript5", "transcript3", "gene_id5", "gene_id3", "site5", "site3", "type",
+    "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "homology", "background_events",
+    "evalue",
+]  # fmt: skip
+
+
+def candidate_table(clusters: pd.DataFrame, anchors: dict, annotation, params: CallerParams,
+                    fasta=None) -> pd.DataFrame:  # fmt: skip
+    """One row per candidate breakpoint pair: orientation, annotation and the evidence the filters read."""
     rows = []
     for row in clusters.to_dict("records"):
-        o = orient_and_annotate(row, annotation)
+        o = snap_to_exon_boundaries(orient_and_annotate(row, annotation), int(row.get("homology") or 0),
+                                    annotation, fasta)  # fmt: skip
         five, three, a5, a3 = o["five"], o["three"], o["a5"], o["a3"]
         bp5, bp3 = _breakpoint(five, a5, "5"), _breakpoint(three, a3, "3")
         junction, spanning = int(row["junction_reads"]), int(row["spanning_pairs"])
         anchor = anchors.get(row.get("cluster"), row.get("min_anchor_best"))
         kind = fusion_type(five[0], five[1], five[2], three[0], three[1], three[2])
-        filters = []
-        if junction < params.min_junction_reads or junction + spanning < params.min_support:
-            filters.append("min_support")
-        if a5.site != "exon_boundary" or a3.site != "exon_boundary":
-            filters.append("non_exon_boundary")
-            if junction < params.min_junction_reads_off_boundary and "min_support" not in filters:
-                filters.append("min_support")
-        if a5.gene != "." and a5.gene_id == a3.gene_id:
-            filters.append("same_gene")
-        elif (
-            kind == "deletion"
-            and a5.gene != "."
-            and a3.gene != "."
-            and a5.strand == a3.strand
-            and abs(five[1] - three[1]) <= params.readthrough_distance
-        ):
-            filters.append("read_through")
-            kind = "read-through"
-        if anchor is not None and anchor < params.min_anchor and spanning == 0:
-            filters.append("low_anchor")
-        if row["inconsistent_pairs"] >= 2 and row["inconsistent_pairs"] > junction + spanning:
-            filters.append("mate_inconsistent")
-        if row["duplicates"]:
-            filters.append(f"duplicates({int(row['duplicates'])})")
         rows.append({
             "fusion": fusion_name(a5.gene, a3.gene, bp5, bp3),
             "gene5": a5.gene, "gene3": a3.gene, "breakpoint5": bp5, "breakpoint3": bp3,
             "exon5": a5.exon, "exon3": a3.exon, "junction_reads": junction, "spanning_pairs": spanning,
-            "callers": "builtin", "filters": ",".join(filters) or ".",
-            "transcript5": a5.transcript, "transcript3": a3.transcript,
+            "callers": "builtin", "transcript5": a5.transcript, "transcript3": a3.transcript,
             "gene_id5": a5.gene_id, "gene_id3": a3.gene_id, "site5": a5.site, "site3": a3.site,
             "type": kind, "duplicates": int(row["duplicates"]),
             "large_anchor": "yes" if (anchor is None or anchor >= params.min_anchor) else "no",
             "inconsistent_pairs": int(row["inconsistent_pairs"]),
-            "support_by_caller": f"builtin:{junction}/{spanning}",
+            "support_by_caller": f"builtin:{junction}/{spanning}", "homology": int(row.get("homology") or 0),
+            "chr5": five[0], "pos5": int(five[1]), "dir5": int(five[2]),
+            "chr3": three[0], "pos3": int(three[1]), "dir3": int(three[2]),
+            "strand5": bp5.rsplit(":", 1)[1], "strand3": bp3.rsplit(":", 1)[1],
+            "anchor": anchor if anchor is not None else np.nan, "motif": int(np.sign(row["motif"])),
         })  # fmt: skip
     table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    table = flag_promiscuous(table, params.max_partners)
-    table["pass"] = [
-        "no" if any(f.split("(")[0] in REMOVING_FILTERS for f in filters.split(",")) else "yes"
-        for filters in table["filters"]
-    ]
-    return sort_calls(table)
-
-
-def flag_promiscuous(table: pd.DataFrame, max_partners: int) -> pd.DataFrame:
-    """Calls of a gene with more than `max_partners` partners, except its best one."""
-    table = table.copy()
-    support = table["junction_reads"] + table["spanning_pairs"]
-    named = table[(table["gene5"] != ".") & (table["gene3"] != ".")]
-    partners: dict = {}
-    for g5, g3 in zip(named["gene5"], named["gene3"]):
-        partners.setdefault(g5, set()).add(g3)
-        partners.setdefault(g3, set()).add(g5)
-    for gene, others in partners.items():
-        if len(others) <= max_partners:
-            continue
-        rows = table.index[(table["gene5"] == gene) | (table["gene3"] == gene)]
-        best = support.loc[rows].idxmax()
-        for index in rows:
-            if index != best:
-                current = table.at[index, "filters"]
-                table.at[index, "filters"] = "promiscuous" if current == "." else f"{current},promiscuous"
+    if not table.empty:  # same-strand neighbours joined like a deletion are named read-throughs
+        neighbours = (
+            (table["gene5"] != ".") & (table["gene3"] != ".") & (table["gene_id5"] != table["gene_id3"])
+        )
+        close = (table["pos5"] - table["pos3"]).abs() <= params.readthrough_distance
+        same = (table["strand5"] == table["strand3"]) & (table["chr5"] == table["chr3"])
+        table.loc[(table["type"] == "deletion") & neighbours & close & same, "type"] = "read-through"
     return table
 
 
-def call_fusions(
-    junction_path: str, annotation, params: CallerParams, sj_path: str | None = None
-) -> pd.DataFrame:
+def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: str | None = None,
+                 context: FilterContext | None = None, enabled: dict | None = None,
+                 gene_reads: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """(calls, filter counts) of one sample; `context` brings the reference sequence and the user's lists."""
     junctions = read_junctions(junction_path)
     records = normalise(junctions)
     logging.info("%s: %d chimeric records", junction_path, len(records))
-    clusters, split = cluster_split_reads(records, params.merge_distance)
-    clusters = assign_spanning(clusters, spanning_records(records), params.spanning_window)
+    clusters, split = cluster_split_reads(records, params.merge_distance, junctions.cigars)
+    context = context or FilterContext(params, annotation)
+    context.params, context.annotation = params, annotation
+    context.background = Background.from_clusters(clusters, junctions.chroms, gene_reads)
+    clusters = assign_spanning(clusters, spanning_records(records, junctions.cigars), params.spanning_window)
     support = clusters["junction_reads"] + clusters["spanning_pairs"]
     clusters = clusters[(support >= params.report_min_support).to_numpy()].copy()
     logging.info(
@@ -254,19 +275,35 @@ def call_fusions(
         if not extra.empty:
             extra = extra[extra["junction_reads"] >= params.report_min_support]
             clusters = pd.concat([clusters, extra], ignore_index=True)
-    table = build_calls(clusters, anchors, annotation, params)
-    passing = int((table["pass"] == "yes").sum()) if len(table) else 0
-    logging.info("%d calls, %d passing filters", len(table), passing)
-    return table
+    table = candidate_table(clusters, anchors, annotation, params, context.fasta)
+    table, counts = apply_filters(table, context, enabled)
+    if table.empty:
+        return table, counts
+    logging.info("%d calls, %d passing filters", len(table), int((table["pass"] == "yes").sum()))
+    return sort_calls(table[CALL_COLUMNS]), counts
 
 
 def main(snakemake) -> None:
+    import pysam
+
+    from call.background import read_gene_counts
+    from call.region_lists import read_region_list
     from common.fusion_table import empty_table, write_table
+    from common.rulelog import atomic_write
     from reference.kb_check import load_annotation
 
+    settings = dict(snakemake.params.settings)
+    enabled = settings.pop("filters", None) or {}
+    lists = {key: settings.pop(key, None) for key in ("blacklist", "known_fusions")}
+    params = CallerParams.from_config(settings)
     annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
-    params = CallerParams.from_config(snakemake.params.settings)
-    table = call_fusions(
-        snakemake.input.junctions, annotation, params, snakemake.input.get("splice_junctions")
-    )
-    write_table(table if not table.empty else empty_table(), snakemake.output[0])
+    blacklist = read_region_list(lists["blacklist"], allow_keywords=True) if lists["blacklist"] else []
+    known = read_region_list(lists["known_fusions"], allow_keywords=False) if lists["known_fusions"] else []
+    with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
+        context = FilterContext(params, annotation, fasta, blacklist=blacklist, known_fusions=known)
+        table, counts = call_fusions(snakemake.input.junctions, annotation, params,
+                                     snakemake.input.get("splice_junctions"), context, enabled,
+                                     read_gene_counts(snakemake.input.gene_counts))  # fmt: skip
+    write_table(table if not table.empty else empty_table(), snakemake.output.calls)
+    with atomic_write(snakemake.output.filter_counts) as out:
+        counts.to_csv(out, sep="\t", index=False)

@@ -30,11 +30,12 @@ _NAMES = [
     "chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "repeat_left", "repeat_right",
     "read_name", "startA", "cigarA", "startB", "cigarB", "num_chim_aln",
 ]  # fmt: skip
-_WANTED = ["chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "startA", "cigarA", "startB",
-           "cigarB", "num_chim_aln"]  # fmt: skip
+_WANTED = ["chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "repeat_left", "repeat_right",
+           "startA", "cigarA", "startB", "cigarB", "num_chim_aln"]  # fmt: skip
 _TEXT = ("chrA", "chrB", "strandA", "strandB", "cigarA", "cigarB")
 _INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB": pa.int64(),
-         "junction_type": pa.int8(), "num_chim_aln": pa.float32()}  # fmt: skip
+         "junction_type": pa.int8(), "repeat_left": pa.int16(), "repeat_right": pa.int16(),
+         "num_chim_aln": pa.float32()}  # fmt: skip
 _CIGAR = re.compile(r"(-?\d+)([MIDNSHPX=p])")
 
 KEY = ["chr1", "pos1", "dir1", "chr2", "pos2", "dir2"]
@@ -82,8 +83,8 @@ def read_junctions(path: str) -> Junctions:
     """
     has_header, n_fields = _layout(path)
     if n_fields == 0:
-        columns = ["chrA", "brkA", "plusA", "chrB", "brkB", "plusB", "junction_type", "startA", "cigarA",
-                   "startB", "cigarB", "num_chim_aln"]  # fmt: skip
+        columns = ["chrA", "brkA", "plusA", "chrB", "brkB", "plusB", "junction_type", "homology", "startA",
+                   "cigarA", "startB", "cigarB", "num_chim_aln"]  # fmt: skip
         return Junctions(pd.DataFrame({c: np.zeros(0, dtype=np.int64) for c in columns}), [], [])
     if n_fields < 14:
         raise InputError(f"{path}: {n_fields} columns; a STAR Chimeric.out.junction has at least 14")
@@ -112,6 +113,8 @@ def read_junctions(path: str) -> Junctions:
         "chrA": chr_a, "brkA": columns["brkA"].to_numpy(), "plusA": _is_plus(columns["strandA"]),
         "chrB": chr_b, "brkB": columns["brkB"].to_numpy(), "plusB": _is_plus(columns["strandB"]),
         "junction_type": columns["junction_type"].to_numpy(),
+        # the junction can slide over this many bases: the two sides' shared (micro)homology
+        "homology": columns["repeat_left"].to_numpy().astype(np.int16) + columns["repeat_right"].to_numpy(),
         "startA": columns["startA"].to_numpy(), "cigarA": cigar_a,
         "startB": columns["startB"].to_numpy(), "cigarB": cigar_b,
         "num_chim_aln": columns["num_chim_aln"].to_numpy() if "num_chim_aln" in columns else 1.0,
@@ -176,7 +179,8 @@ def normalise(junctions: Junctions) -> pd.DataFrame:
         "cigar1": pick(records["cigarA"].to_numpy(), records["cigarB"].to_numpy(), swap),
         "start2": pick(records["startB"].to_numpy(), records["startA"].to_numpy(), swap),
         "cigar2": pick(records["cigarB"].to_numpy(), records["cigarA"].to_numpy(), swap),
-        "junction_type": jtype, "num_chim_aln": records["num_chim_aln"].to_numpy(),
+        "junction_type": jtype, "homology": records["homology"].to_numpy(),
+        "num_chim_aln": records["num_chim_aln"].to_numpy(),
     })  # fmt: skip
 
 
@@ -187,15 +191,18 @@ def _pack(frame: pd.DataFrame, side: str) -> np.ndarray:
     return (chrom << 34) | (pos << 1) | (frame[f"dir{side}"].to_numpy() > 0)
 
 
-def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5, cigars: list | None = None):
     """Split-read clusters with de-duplicated fragment counts.
 
     Returns (clusters, split records with their cluster id). Each record is
     one fragment; multimapping chimeras (num_chim_aln > 1) are left out.
-    Duplicates are fragments with the same breakpoint and identical
-    alignments of both segments (same starts and CIGARs): PCR copies.
+    Duplicates (PCR copies) are fragments with the same breakpoint and the
+    same two fragment ends: as Picard defines them, each end is the mate's
+    unclipped 5' position, so copies whose read ends STAR clipped differently
+    (sequencing errors, adapter remnants) still count once. Without `cigars`
+    (the CIGAR strings the codes index), identical alignments are required.
     Clusters within `merge_distance` on both sides are merged into the better
-    supported one.
+    supported one; `homology` is the head record's (STAR's repeat lengths).
     """
     split = records[(records["junction_type"].to_numpy() >= 0) & (records["num_chim_aln"].to_numpy() <= 1)]
     key1, key2 = _pack(split, "1"), _pack(split, "2")
@@ -203,8 +210,7 @@ def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5) -> tuple
     duplicate = np.zeros(len(split), dtype=bool)
     shared = np.bincount(codes, minlength=n)[codes] > 1  # a lone read has no PCR copy to compare with
     if shared.any():
-        starts, cigars = _alignment_keys(split)
-        copies, _ = group_codes(codes[shared], starts[shared], cigars[shared])
+        copies, _ = group_codes(codes[shared], *_fragment_keys(split[shared], cigars))
         duplicate[shared] = first_occurrence(copies) == 0
     reads = np.bincount(codes[~duplicate], minlength=n)
     dups = np.bincount(codes[duplicate], minlength=n)
@@ -213,6 +219,7 @@ def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5) -> tuple
     clusters = pd.DataFrame({
         **{k: heads[k].to_numpy() for k in KEY},
         "junction_reads": reads, "duplicates": dups, "motif": motif.astype(np.int64),
+        "homology": heads["homology"].to_numpy() if "homology" in heads else 0,
     })  # fmt: skip
     clusters = clusters[clusters["junction_reads"] > 0].reset_index(drop=True)
     clusters, own_to_target = _merge_adjacent(clusters, merge_distance)
@@ -225,6 +232,41 @@ def cluster_split_reads(records: pd.DataFrame, merge_distance: int = 5) -> tuple
         duplicate=duplicate, cluster=np.where(record_cluster >= 0, own_to_target[record_cluster], -1)
     )
     return clusters, split
+
+
+def _fragment_keys(frame: pd.DataFrame, cigars: list | None) -> tuple[np.ndarray, np.ndarray]:
+    """Two int64 keys identifying a fragment: its two ends, or (without CIGARs) its exact alignments."""
+    if cigars is None:
+        return _alignment_keys(frame)
+    return fragment_end(frame, "1", cigars), fragment_end(frame, "2", cigars)
+
+
+def fragment_end(frame: pd.DataFrame, side: str, cigars: list) -> np.ndarray:
+    """Unclipped outer end of each record's segment on `side` (the mate's 5' end, as Picard uses it).
+
+    A segment retained at and below its breakend (dir +1) ends the fragment
+    at its leftmost base, the other way at its rightmost; soft clips on that
+    outer side are added back.
+    """
+    codes = frame[f"cigar{side}"].to_numpy()
+    needed, inverse = np.unique(codes, return_inverse=True)
+    geometry = np.array([cigar_geometry(cigars[c]) for c in needed], dtype=np.int64).reshape(-1, 3)
+    ref_len, lead, trail = geometry[inverse, 0], geometry[inverse, 1], geometry[inverse, 2]
+    start = frame[f"start{side}"].to_numpy().astype(np.int64)
+    below = frame[f"dir{side}"].to_numpy() > 0
+    return np.where(below, start - lead, start + ref_len - 1 + trail)
+
+
+def cigar_geometry(cigar: str) -> tuple[int, int, int]:
+    """(reference bases spanned, leading soft clip, trailing soft clip) of a STAR segment CIGAR.
+
+    Mates joined by 'p' (their gap, negative when they overlap) count as one span.
+    """
+    ops = _CIGAR.findall(cigar)
+    ref = sum(int(n) for n, op in ops if op in "MDN=Xp")
+    lead = int(ops[0][0]) if ops and ops[0][1] == "S" else 0
+    trail = int(ops[-1][0]) if len(ops) > 1 and ops[-1][1] == "S" else 0
+    return ref, lead, trail
 
 
 def _alignment_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -331,10 +373,10 @@ def _merge_adjacent(clusters: pd.DataFrame, distance: int) -> tuple[pd.DataFrame
     return merged.reset_index(drop=True), target[inverse]
 
 
-def spanning_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Encompassing (mate-pair) records, de-duplicated, uniquely aligned."""
+def spanning_records(records: pd.DataFrame, cigars: list | None = None) -> pd.DataFrame:
+    """Encompassing (mate-pair) records, de-duplicated by fragment ends, uniquely aligned."""
     span = records[(records["junction_type"].to_numpy() < 0) & (records["num_chim_aln"].to_numpy() <= 1)]
-    codes, _ = group_codes(_pack(span, "1"), _pack(span, "2"), *_alignment_keys(span))
+    codes, _ = group_codes(_pack(span, "1"), _pack(span, "2"), *_fragment_keys(span, cigars))
     return span[first_occurrence(codes) == 1]
 
 

@@ -1,11 +1,16 @@
 rule call_builtin:
     input:
+        unpack(builtin_caller_lists),
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         splice_junctions=f"{OUTDIR}/{{sample}}/star/SJ.out.tab",
+        gene_counts=f"{OUTDIR}/{{sample}}/star/ReadsPerGene.out.tab",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
         kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
     output:
-        f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
+        calls=f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
+        filter_counts=f"{OUTDIR}/{{sample}}/callers/builtin.filter_counts.tsv",
     log:
         f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
     benchmark:

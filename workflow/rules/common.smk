@@ -39,11 +39,19 @@ def validated_config(config):
         path = config["reference"][key]
         if not os.path.isfile(path):
             fail(f"configuration: reference.{key} file not found: {path}")
-    for key, path in config["knowledge_base"].items():
-        # the shipped knowledge base is found from any working directory
+    for section, key in [("knowledge_base", k) for k in config["knowledge_base"]] + [
+        ("builtin", "known_fusions"),
+        ("builtin", "blacklist"),
+    ]:
+        path = config[section].get(key)
+        if not path:
+            continue
+        # the shipped knowledge base and lists are found from any working directory
         shipped = os.path.join(workflow.basedir, path)
         if not os.path.isabs(path) and not os.path.exists(path) and os.path.exists(shipped):
-            config["knowledge_base"][key] = shipped
+            config[section][key] = path = shipped
+        if section == "builtin" and not os.path.isfile(path):
+            fail(f"configuration: builtin.{key} file not found: {path}")
     try:
         kb = load_knowledge_base(
             config["knowledge_base"]["kinases"],
@@ -90,6 +98,15 @@ wildcard_constraints:
 def get_fastqs(wildcards):
     row = SAMPLES[wildcards.sample]
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
+
+
+def builtin_caller_lists(wildcards):
+    """The blacklist and known-fusions files the built-in caller reads, when configured."""
+    return {
+        key: config["builtin"][key]
+        for key in ("blacklist", "known_fusions")
+        if config["builtin"].get(key)
+    }
 
 
 def external_caller_output(wildcards):

@@ -1,0 +1,127 @@
+"""What each simulated sample holds: its fusions, expression, mutations and artefacts.
+
+A profile is a list of samples on a genome (base or extended) read with one
+library. Every profile states its truth: truth.tsv lists the true fusions
+(what a caller should report), artefacts.tsv every chimeric molecule that is
+not a fusion (what it must not report).
+
+- demo: the case-report fusions on the base genome, clean reads.
+- gauntlet: true kinase fusions at 3-10 supporting fragments among every
+  artefact class of artefacts.py, on the extended genome, with PCR families.
+"""
+
+from dataclasses import dataclass, field
+
+from simulation.library import CLEAN, Library
+
+
+@dataclass(frozen=True)
+class FusionSpec:
+    gene5: str
+    exon5: int  # last exon of the 5' partner kept
+    gene3: str
+    exon3: int  # first exon of the 3' partner kept
+    fraction: float = 0.3  # share of the 5' partner's transcripts that are fused
+    coverage: float | None = None  # absolute fusion coverage; overrides fraction
+    mutations: dict = field(default_factory=dict)  # 3' protein position -> (aa, share)
+
+    @property
+    def name(self) -> str:
+        return f"{self.gene5}::{self.gene3}"
+
+
+@dataclass
+class SampleSpec:
+    sample: str
+    patient: str
+    timepoint: int
+    fusions: list = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)  # gene -> wild-type coverage
+    mutations: dict = field(
+        default_factory=dict
+    )  # gene -> {protein position: (aa, share of its transcripts)}
+    tumour_type: str = ""  # OncoTree code written to the sample sheet
+    artefacts: dict = field(default_factory=dict)  # artefact class -> parameters (simulate.write_artefacts)
+
+
+# Tumour types follow the case reports: an unclassified sarcoma (S1), a spindle-cell neoplasm
+# (S2), lung adenocarcinoma (S3), IMT (S4/S5), a urothelial carcinoma with the 5' kinase
+# FGFR3::TACC3 (S7). S1's fusion carries reference residues at NTRK1 G595/G667 at depth.
+DEMO_DESIGN = [
+    SampleSpec(
+        "S1", "P1", 1, [FusionSpec("KHDRBS1", 8, "NTRK1", 12, 0.4), FusionSpec("EWSR1", 7, "FLI1", 6, 0.3)],
+        {"KHDRBS1": 150.0}, tumour_type="SARCNOS",
+    ),
+    SampleSpec(
+        "S2", "P2", 1,
+        [FusionSpec("LMNA", 2, "NTRK1", 11, 0.35), FusionSpec("ETV6", 5, "NTRK3", 15, 0.4),
+         FusionSpec("CTBS", 6, "GNG5", 2, 0.3)],
+        tumour_type="SARCNOS",
+    ),
+    SampleSpec(
+        "S3", "P3", 1,
+        [FusionSpec("EML4", 13, "ALK", 20, 0.4), FusionSpec("ALK", 19, "EML4", 14, coverage=20.0),
+         FusionSpec("YWHAE", 5, "ROS1", 34, 0.4), FusionSpec("CCDC6", 1, "RET", 12, coverage=9.0)],
+        tumour_type="LUAD",
+    ),
+    SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}, tumour_type="IMT"),
+    SampleSpec(
+        "S5", "P4", 2,
+        [FusionSpec("HMBOX1", 6, "ALK", 20, 0.31, mutations={1202: ("R", 0.5)})],
+        {"HMBOX1": 500.0},
+        {"NF2": {161: ("*", 0.5)}},  # progression: ALK G1202R in half the fusion, NF2 G161* bypass
+        tumour_type="IMT",
+    ),
+    SampleSpec("S6", "P6", 1, [], tumour_type="NSCLC"),
+    SampleSpec("S7", "P7", 1, [FusionSpec("FGFR3", 17, "TACC3", 11, 0.4)], tumour_type="BLCA"),
+]  # fmt: skip
+
+
+# Artefacts of one gauntlet sample: counts are molecules (fragments) before PCR copies.
+GAUNTLET_ARTEFACTS = {
+    "template_switch": {"singles": 400, "hotspots": 5},
+    "paralog": {"singles": 60, "hotspots": 3},
+    "circular": [
+        (2, 2, 30),
+        (3, 5, 12),
+        (0, 2, 8),
+    ],  # HIPK3: (first exon, last exon, molecules); 0 = upstream
+    "intronic": {"hotspots": 2},
+    "low_complexity": {"hotspots": 2},
+    "hairpin": {"hotspots": 3},
+    "jackpot": {"copies": 150},
+    "read_through": {"coverage": 12.0},
+    "pre_mrna": {"share": 0.05},  # intronic reads of highly expressed genes, as a share of their coverage
+}
+
+# True fusions at 3-10 supporting fragments (absolute coverage ~ 4-12) among the artefacts;
+# TPM3::NTRK1 has a highly expressed partner with its own template-switch background.
+GAUNTLET_DESIGN = [
+    SampleSpec(
+        "G1", "GP1", 1,
+        [FusionSpec("LMNA", 2, "NTRK1", 11, coverage=6.0), FusionSpec("ETV6", 5, "NTRK3", 15, coverage=8.0),
+         FusionSpec("TPM3", 8, "NTRK1", 10, coverage=10.0)],
+        tumour_type="SARCNOS", artefacts=GAUNTLET_ARTEFACTS,
+    ),
+    SampleSpec(
+        "G2", "GP2", 1,
+        [FusionSpec("EML4", 13, "ALK", 20, coverage=7.0), FusionSpec("CCDC6", 1, "RET", 12, coverage=6.0),
+         FusionSpec("FGFR3", 17, "TACC3", 11, coverage=9.0)],
+        tumour_type="NSCLC", artefacts=GAUNTLET_ARTEFACTS,
+    ),
+    SampleSpec("G3", "GP3", 1, [], tumour_type="NSCLC", artefacts=GAUNTLET_ARTEFACTS),
+]  # fmt: skip
+GAUNTLET_LIBRARY = Library(pcr_family_mean=1.5, name="gauntlet")
+
+
+@dataclass(frozen=True)
+class Profile:
+    design: list
+    extended: bool = False
+    library: Library = CLEAN
+
+
+PROFILES = {
+    "demo": Profile(DEMO_DESIGN),
+    "gauntlet": Profile(GAUNTLET_DESIGN, extended=True, library=GAUNTLET_LIBRARY),
+}

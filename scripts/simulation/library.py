@@ -1,0 +1,200 @@
+"""Library preparation and sequencing: molecules into paired-end FASTQ records.
+
+A `Library` states how fragments are cut (insert sizes), how reads are read
+(length, error rate, quality decay towards the read end), what a short insert
+adds after the insert (the TruSeq adapter, then poly-G on two-colour
+sequencers) and how PCR copies molecules (geometric family sizes with a few
+jackpots). The clean library of the demo uses none of the mess, and draws its
+random numbers exactly as the first versions of the simulator did, so the demo
+reads do not change.
+
+Each molecule is one fragment (a cDNA insert); its PCR copies are written as
+separate read pairs with their own sequencing errors. Truth counts molecules.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+
+from common.sequtil import revcomp
+
+# Illumina TruSeq adapters as read after the insert in read 1 and read 2.
+ADAPTER_R1 = "AGATCGGAAGAGCACACGTCTGAACTCCAGTCAC"
+ADAPTER_R2 = "AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGTA"
+TRUTH_ANCHOR = 12  # bases a read must have on each side to count as a junction read
+
+
+@dataclass(frozen=True)
+class Library:
+    read_length: int = 100
+    fragment_mean: int = 260
+    fragment_sd: int = 40
+    fragment_min: int = 150
+    fragment_max: int = 10_000
+    error_rate: float = 0.002  # substitutions per base at full quality
+    quality_decay: bool = False  # Phred falls from 38 to about 12 over the read; errors follow it
+    adapter_readthrough: bool = False  # inserts shorter than the read run into the adapter
+    poly_g_share: float = 0.0  # share of adapter read-through reads that end in poly-G (two-colour chemistry)
+    pcr_family_mean: float = 1.0  # mean copies per molecule (geometric); 1 = no PCR duplicates
+    jackpot_share: float = 0.0  # share of molecules copied 100-200 times
+    name: str = "clean"
+
+    @property
+    def messy(self) -> bool:
+        return (
+            self.quality_decay
+            or self.adapter_readthrough
+            or self.pcr_family_mean > 1
+            or self.jackpot_share > 0
+        )
+
+
+CLEAN = Library()
+# FFPE whole transcriptome: short inserts read 2 x 150, adapters and poly-G, decaying quality, PCR families.
+FFPE = Library(read_length=150, fragment_mean=110, fragment_sd=35, fragment_min=60, fragment_max=250,
+               error_rate=0.002, quality_decay=True, adapter_readthrough=True, poly_g_share=0.5,
+               pcr_family_mean=3.0, jackpot_share=0.002, name="ffpe")  # fmt: skip
+
+
+def draw_fragments(seq: str, coverage: float, rng: random.Random, library: Library = CLEAN):
+    """Yield (start, end) fragment intervals covering `seq` to about `coverage`x.
+
+    Starts are uniform over the positions a fragment can start at, so the
+    count is scaled to (length - fragment length): away from the ends every
+    transcript then has the same per-base coverage for the same `coverage`,
+    whatever its length, and read shares at a junction follow transcript shares.
+    """
+    mean = library.fragment_mean
+    n = int(round(coverage * max(len(seq) - mean, 0) / mean))
+    shortest = library.fragment_min if library.adapter_readthrough else library.read_length
+    for _ in range(n):
+        length = max(library.fragment_min, int(rng.gauss(mean, library.fragment_sd)))
+        length = min(length, len(seq), library.fragment_max)
+        if length < shortest:
+            continue
+        start = rng.randint(0, len(seq) - length)
+        yield start, start + length
+
+
+def classify_fragment(
+    start: int, end: int, junction: int, read_length: int = 100, anchor: int = TRUTH_ANCHOR
+) -> str:
+    """'junction', 'spanning' or 'other' for a fragment relative to a junction offset."""
+    r1 = (start, min(end, start + read_length))
+    r2 = (max(start, end - read_length), end)
+    for a, b in (r1, r2):
+        if a + anchor <= junction <= b - anchor:
+            return "junction"
+    if r1[1] <= junction <= r2[0]:
+        return "spanning"
+    return "other"
+
+
+class FastqPairWriter:
+    """Writes read pairs of molecules to two text streams, with the library's mess."""
+
+    def __init__(self, out1, out2, rng: random.Random, library: Library = CLEAN):
+        self.out1, self.out2, self.rng, self.library = out1, out2, rng, library
+        self.count = 0
+        self.copies = 0  # read pairs written, PCR copies included
+
+    def molecule(self, fragment: str, label: str) -> int:
+        """Write one molecule (and its PCR copies); return the number of read pairs written."""
+        if not self.library.messy:
+            return self._clean(fragment, label)
+        copies = self._family_size()
+        self.count += 1
+        name = f"{label}_{self.count}"
+        for copy in range(copies):
+            self._messy(fragment, f"{name}_{copy}" if copies > 1 else name)
+        self.copies += copies
+        return copies
+
+    def _clean(self, fragment: str, label: str) -> int:
+        length = self.library.read_length
+        r1, r2 = fragment[:length], revcomp(fragment[-length:])
+        if self.rng.random() < 0.5:  # unstranded library: either mate may come first
+            r1, r2 = r2, r1
+        self.count += 1
+        self.copies += 1
+        name = f"{label}_{self.count}"
+        qual = "I" * length
+        self.out1.write(f"@{name}\n{self._errors(r1)}\n+\n{qual}\n")
+        self.out2.write(f"@{name}\n{self._errors(r2)}\n+\n{qual}\n")
+        return 1
+
+    def _errors(self, read: str) -> str:
+        """Substitutions at the library's error rate; positions drawn by geometric skips."""
+        rng, rate = self.rng, self.library.error_rate
+        out = None
+        pos = int(rng.expovariate(rate))
+        while pos < len(read):
+            out = out or list(read)
+            out[pos] = rng.choice([b for b in "ACGT" if b != out[pos]])
+            pos += 1 + int(rng.expovariate(rate))
+        return "".join(out) if out else read
+
+    def _family_size(self) -> int:
+        lib, rng = self.library, self.rng
+        if lib.jackpot_share and rng.random() < lib.jackpot_share:
+            return rng.randint(100, 200)
+        if lib.pcr_family_mean <= 1:
+            return 1
+        p = 1 / lib.pcr_family_mean  # geometric on 1, 2, 3, ... with this mean
+        return 1 + int(math.log(1 - rng.random()) / math.log(1 - p))
+
+    def _messy(self, fragment: str, name: str) -> None:
+        lib, rng = self.library, self.rng
+        length = lib.read_length
+        forward, reverse = fragment, revcomp(fragment)
+        if rng.random() < 0.5:
+            forward, reverse = reverse, forward
+        reads = []
+        for insert, adapter in ((forward, ADAPTER_R1), (reverse, ADAPTER_R2)):
+            read = insert[:length]
+            if len(read) < length and lib.adapter_readthrough:
+                tail = adapter
+                if rng.random() < lib.poly_g_share:
+                    tail += "G" * length
+                else:
+                    tail += "".join(rng.choices("ACGT", k=length))
+                read = (read + tail)[:length]
+            reads.append(self._with_quality(read))
+        (s1, q1), (s2, q2) = reads
+        self.out1.write(f"@{name}\n{s1}\n+\n{q1}\n")
+        self.out2.write(f"@{name}\n{s2}\n+\n{q2}\n")
+
+    def _with_quality(self, read: str) -> tuple[str, str]:
+        """Phred 38 falling to about 12 at the read end (FFPE-like), errors drawn from each base's quality."""
+        lib, rng = self.library, self.rng
+        if not lib.quality_decay:
+            return self._errors(read), "I" * len(read)
+        bases, quals = list(read), []
+        n = len(read)
+        for i in range(n):
+            q = max(2, int(38 - 26 * (i / n) ** 2 + rng.gauss(0, 2)))
+            quals.append(chr(33 + q))
+            if rng.random() < 10 ** (-q / 10) + lib.error_rate:
+                bases[i] = rng.choice([b for b in "ACGT" if b != bases[i]])
+        return "".join(bases), "".join(quals)
+
+
+def emit_transcript(seq: str, coverage: float, label: str, writer: FastqPairWriter, junctions=()) -> dict:
+    """Fragments of `seq` at `coverage`; return {junction offset: molecules per class} for the offsets given."""
+    counts = {offset: {"junction": 0, "spanning": 0, "other": 0} for offset in junctions}
+    read_length = writer.library.read_length
+    for start, end in draw_fragments(seq, coverage, writer.rng, writer.library):
+        writer.molecule(seq[start:end], label)
+        for offset in junctions:
+            counts[offset][classify_fragment(start, end, offset, read_length)] += 1
+    return counts
+
+
+def chimeric_fragment(left: str, right: str, rng: random.Random, library: Library = CLEAN) -> tuple[str, int]:
+    """One fragment across the junction of left + right; returns (fragment, junction offset in it)."""
+    length = max(library.fragment_min, min(library.fragment_max, int(rng.gauss(library.fragment_mean,
+                                                                                library.fragment_sd))))  # fmt: skip
+    length = min(length, len(left) + len(right))
+    lo, hi = max(TRUTH_ANCHOR, length - len(right)), min(length - TRUTH_ANCHOR, len(left))
+    offset = rng.randint(lo, hi) if lo <= hi else min(len(left), length // 2)
+    return left[len(left) - offset :] + right[: length - offset], offset
