@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from common.callers import REGISTRY
 from common.errors import InputError
 from common.fusion_table import annotate_breakpoints, fusion_name, sort_calls
 
@@ -91,7 +92,8 @@ def read_starfusion(path: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-READERS = {"arriba": read_arriba, "starfusion": read_starfusion}
+# The registry names each caller's reader (common/callers.py); a missing one fails at import.
+READERS = {name: globals()[caller.adapter] for name, caller in REGISTRY.items() if caller.adapter}
 
 
 def adapt(path: str, caller: str, annotation=None) -> pd.DataFrame:

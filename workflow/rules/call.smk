@@ -5,7 +5,7 @@ rule call_builtin:
         gtf=f"{OUTDIR}/reference/annotation.gtf",
         kb_check=f"{OUTDIR}/reference/kb_check.tsv",
     output:
-        f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
+        caller_file("builtin"),
     log:
         f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
     benchmark:
@@ -28,7 +28,7 @@ rule arriba:
         fasta=config["reference"]["fasta"],
         gtf=f"{OUTDIR}/reference/annotation.gtf",
     output:
-        fusions=f"{OUTDIR}/{{sample}}/arriba/fusions.tsv",
+        fusions=caller_file("arriba"),
         discarded=f"{OUTDIR}/{{sample}}/arriba/fusions.discarded.tsv",
     log:
         f"{OUTDIR}/logs/arriba/{{sample}}.log",
@@ -52,7 +52,7 @@ rule star_fusion:
     input:
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
     output:
-        f"{OUTDIR}/{{sample}}/star-fusion/star-fusion.fusion_predictions.abridged.tsv",
+        caller_file("starfusion"),
     log:
         f"{OUTDIR}/logs/star_fusion/{{sample}}.log",
     benchmark:
@@ -84,7 +84,7 @@ rule adapt_calls:
     benchmark:
         f"{OUTDIR}/benchmarks/adapt_calls/{{sample}}.{{caller}}.tsv"
     wildcard_constraints:
-        caller="arriba|starfusion",
+        caller="|".join(adapted(REGISTRY)),
     conda:
         "../../envs/python.yaml"
     threads: 1
