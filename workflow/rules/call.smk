@@ -22,6 +22,8 @@ rule call_builtin:
         "../../scripts/call_builtin.py"
 
 
+# Arriba by name from PATH (its conda env with --sdm conda); a sample without any chimeric read gets
+# header-only tables (zero calls), any other Arriba failure stops the job (scripts/call/arriba_runner.py).
 rule arriba:
     input:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
@@ -30,6 +32,7 @@ rule arriba:
     output:
         fusions=caller_file("arriba"),
         discarded=f"{OUTDIR}/{{sample}}/arriba/fusions.discarded.tsv",
+        version=caller_file("arriba", "version_file"),
     log:
         f"{OUTDIR}/logs/arriba/{{sample}}.log",
     benchmark:
@@ -41,11 +44,9 @@ rule arriba:
         mem_mb=rule_resources("arriba", "mem_mb", 8000),
         runtime=rule_resources("arriba", "runtime", 60),
     params:
-        databases=arriba_database_args,
-        extra=config["arriba"]["extra"],
-    shell:
-        "arriba -x {input.bam} -a {input.fasta} -g {input.gtf}"
-        " -o {output.fusions} -O {output.discarded} {params.databases} {params.extra} > {log} 2>&1"
+        settings=config["arriba"],
+    script:
+        "../../scripts/run_arriba.py"
 
 
 rule star_fusion:

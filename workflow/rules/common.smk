@@ -106,18 +106,6 @@ def external_caller_output(wildcards):
     return caller_path(REGISTRY[wildcards.caller].output, OUTDIR, wildcards.sample)
 
 
-def arriba_database_args(wildcards):
-    """Arriba's database options; without a blacklist its blacklist filter is off."""
-    settings = config["arriba"]
-    args = []
-    for key, flag in (("blacklist", "-b"), ("known_fusions", "-k"), ("protein_domains", "-p")):
-        if settings.get(key):
-            args.append(f"{flag} {settings[key]}")
-    if not settings.get("blacklist"):
-        args.append("-f blacklist")
-    return " ".join(args)
-
-
 def patient_trend_input(wildcards):
     """The patient's trend table, for patients followed over more than one sample."""
     patient = SAMPLES[wildcards.sample]["patient"]
