@@ -83,7 +83,7 @@ def header_only_table() -> str:
 def run_arriba(command: list, sample: str, log) -> subprocess.CompletedProcess:
     logging.info("running: %s", shlex.join(command))
     try:
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace")
     except FileNotFoundError:
         raise ToolError(
             f"arriba not found on PATH (sample {sample}); install Arriba 2.5.1 or run with --sdm conda"

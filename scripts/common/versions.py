@@ -6,6 +6,8 @@ A version that cannot be found is 'unknown': a report is never lost for want of 
 import re
 import subprocess
 
+from common.callers import REGISTRY
+
 UNKNOWN = "unknown"
 _DOTTED = re.compile(r"\d+(?:\.\d+)+[\w.\-]*")
 
@@ -22,16 +24,26 @@ def parse_version(text: str, pattern: str | None = None) -> str:
 def tool_version(command, pattern: str | None = None, timeout: int = 60) -> str:
     """Run e.g. `arriba -h` and parse its output (stdout and stderr: tools differ)."""
     try:
-        result = subprocess.run(list(command), capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(list(command), capture_output=True, timeout=timeout)
     except (OSError, subprocess.SubprocessError):
         return UNKNOWN
-    return parse_version(result.stdout + "\n" + result.stderr, pattern)
+    output = result.stdout + b"\n" + result.stderr
+    return parse_version(output.decode(errors="replace"), pattern)  # e.g. samtools' Latin-1 (C) sign
 
 
 def read_version_file(path: str | None, pattern: str | None = None) -> str:
     """A recorded version: the bare version, or the tool's own output that `pattern` parses."""
     try:
-        with open(path) as fh:
+        with open(path, errors="replace") as fh:
             return parse_version(fh.read(), pattern)
     except (OSError, TypeError):
         return UNKNOWN
+
+
+def caller_versions(callers, files: dict) -> dict:
+    """{caller: version} of the external callers run; the built-in caller is the pipeline's own."""
+    return {
+        name: read_version_file(files.get(name), REGISTRY[name].version_pattern)
+        for name in callers
+        if REGISTRY[name].version_command
+    }

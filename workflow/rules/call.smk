@@ -53,7 +53,8 @@ rule star_fusion:
     input:
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
     output:
-        caller_file("starfusion"),
+        predictions=caller_file("starfusion"),
+        version=caller_file("starfusion", "version_file"),
     log:
         f"{OUTDIR}/logs/star_fusion/{{sample}}.log",
     benchmark:
@@ -66,11 +67,14 @@ rule star_fusion:
         runtime=rule_resources("star_fusion", "runtime", 120),
     params:
         lib=config["starfusion"].get("genome_lib_dir", ""),
-        outdir=lambda wildcards, output: os.path.dirname(output[0]),
+        outdir=lambda wildcards, output: os.path.dirname(output.predictions),
         extra=config["starfusion"]["extra"],
+        version_command=" ".join(REGISTRY["starfusion"].version_command),
+    # the version query never fails the job: the report then says unknown
     shell:
         "STAR-Fusion --genome_lib_dir {params.lib} -J {input.junctions}"
-        " --output_dir {params.outdir} --CPU {threads} {params.extra} > {log} 2>&1"
+        " --output_dir {params.outdir} --CPU {threads} {params.extra} > {log} 2>&1;"
+        " {params.version_command} > {output.version} 2>> {log} || echo unknown > {output.version}"
 
 
 rule adapt_calls:

@@ -106,6 +106,15 @@ def external_caller_output(wildcards):
     return caller_path(REGISTRY[wildcards.caller].output, OUTDIR, wildcards.sample)
 
 
+def caller_version_input(wildcards):
+    """version_<caller>: the version file each external caller's rule records."""
+    return {
+        f"version_{caller}": caller_path(REGISTRY[caller].version_file, OUTDIR, wildcards.sample)
+        for caller in CALLERS
+        if REGISTRY[caller].version_file
+    }
+
+
 def patient_trend_input(wildcards):
     """The patient's trend table, for patients followed over more than one sample."""
     patient = SAMPLES[wildcards.sample]["patient"]
