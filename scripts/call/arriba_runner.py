@@ -88,8 +88,11 @@ def run_arriba(command: list, sample: str, log) -> subprocess.CompletedProcess:
         raise ToolError(
             f"arriba not found on PATH (sample {sample}); install Arriba 2.5.1 or run with --sdm conda"
         ) from None
-    for text in (result.stdout, result.stderr):  # Arriba's progress, then its warnings and errors
-        log.write(text if not text or text.endswith("\n") else text + "\n")
+    # Arriba's progress, then its warnings and errors, marked as its own: the one line starting with
+    # 'ERROR:' on the console (Snakemake echoes the log) is this runner's verdict
+    for line in (result.stdout + "\n" + result.stderr).splitlines():
+        if line.strip():
+            log.write(f"arriba: {line}\n")
     log.flush()
     return result
 
