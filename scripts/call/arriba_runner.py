@@ -17,6 +17,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 
 from common.callers import REGISTRY
@@ -122,8 +123,6 @@ def call_sample(bam, fasta, gtf, settings: dict, sample: str, outputs: dict, log
 
 
 def main(snakemake) -> None:
-    import sys
-
     from common.rulelog import atomic_write
     from common.versions import tool_version
 
