@@ -10,8 +10,9 @@ import re
 
 import pandas as pd
 
+from common.callers import REGISTRY
 from common.errors import InputError
-from common.fusion_table import annotate_breakpoints, fusion_name, sort_calls
+from common.fusion_table import annotate_breakpoints, empty_table, fusion_name, sort_calls
 
 ARRIBA_REQUIRED = ["#gene1", "gene2", "strand1(gene/fusion)", "strand2(gene/fusion)", "breakpoint1",
                    "breakpoint2", "split_reads1", "split_reads2", "discordant_mates"]  # fmt: skip
@@ -61,7 +62,7 @@ def read_arriba(path: str) -> pd.DataFrame:
             "type": rec.get("type", "."), "confidence": rec.get("confidence", "."),
             "support_by_caller": f"arriba:{junction}/{spanning}",
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows) if rows else empty_table()  # header only: a sample without chimeric reads
 
 
 def _starfusion_gene(field: str) -> tuple[str, str]:
@@ -88,10 +89,11 @@ def read_starfusion(path: str) -> pd.DataFrame:
                 rec.get("LargeAnchorSupport", ""), "."),
             "support_by_caller": f"starfusion:{junction}/{spanning}",
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows) if rows else empty_table()
 
 
-READERS = {"arriba": read_arriba, "starfusion": read_starfusion}
+# The registry names each caller's reader (common/callers.py); a missing one fails at import.
+READERS = {name: globals()[caller.adapter] for name, caller in REGISTRY.items() if caller.adapter}
 
 
 def adapt(path: str, caller: str, annotation=None) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def adapt(path: str, caller: str, annotation=None) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
-    from common.fusion_table import empty_table, write_table
+    from common.fusion_table import write_table
     from reference.kb_check import load_annotation
 
     annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)

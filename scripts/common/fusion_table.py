@@ -7,6 +7,7 @@ are added after them.
 import pandas as pd
 
 from common.annotation import annotate_side
+from common.callers import merge_order
 
 CONTRACT_COLUMNS = [
     "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3",
@@ -17,7 +18,7 @@ EXTRA_COLUMNS = [
     "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller",
 ]  # fmt: skip
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
-CALLER_ORDER = ("builtin", "arriba", "starfusion")
+CALLER_ORDER = merge_order()  # the registry's priorities (common/callers.py)
 
 
 def empty_table() -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """Shared plumbing for the thin Snakemake entry points in scripts/.
 
 `run_rule(main)` sends the script's stderr and logging to the rule's log and
-turns an InputError into one clear line on the console and in the log, with
-no traceback, so a lab user sees which input is wrong.
+turns an InputError (or a ToolError) into one clear line on the console and in
+the log, with no traceback, so a lab user sees which input or tool is wrong.
 """
 
 import errno
@@ -12,7 +12,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 
-from common.errors import InputError
+from common.errors import InputError, ToolError
 
 
 def run_rule(main, snakemake) -> None:
@@ -25,10 +25,10 @@ def run_rule(main, snakemake) -> None:
     )
     try:
         main(snakemake)
-    except (InputError, OSError) as err:
+    except (InputError, ToolError, OSError) as err:
         if isinstance(err, OSError) and err.errno != errno.ENOSPC:
             raise
-        message = f"ERROR: {err}" if isinstance(err, InputError) else f"ERROR: {_disk_full(err, snakemake)}"
+        message = f"ERROR: {_disk_full(err, snakemake)}" if isinstance(err, OSError) else f"ERROR: {err}"
         print(message, file=log_fh, flush=True)
         if log_fh is not console:
             print(message, file=console, flush=True)

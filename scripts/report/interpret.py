@@ -14,6 +14,7 @@ import pysam
 from common.fusion_table import read_table, write_table
 from common.knowledge_base import load_hotspots, load_knowledge_base
 from common.rulelog import atomic_write
+from common.versions import caller_versions, read_version_file
 from reference.kb_check import load_annotation, read_kb_check
 from report.kinase import kinase_calls
 from report.resistance import (
@@ -55,11 +56,13 @@ def main(snakemake) -> None:
         resistance.to_csv(out, sep="\t", index=False)
 
     trend = read_table(snakemake.input.trend) if snakemake.input.get("trend") else None
-    versions = collect_versions(
-        snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name, snakemake.params.gtf_name
-    )
+    callers = list(snakemake.params.callers)
+    tools = {"samtools": read_version_file(snakemake.input.samtools_version),
+             **caller_versions(callers, {c: snakemake.input.get(f"version_{c}") for c in callers})}  # fmt: skip
+    versions = collect_versions(snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name,
+                                snakemake.params.gtf_name, tools)  # fmt: skip
     report = build_report(sample, kinases, calls, star_qc(snakemake.input.star_final), trend, versions, kb,
-                          annotation, resistance)  # fmt: skip
+                          annotation, resistance, callers)  # fmt: skip
     with atomic_write(snakemake.output.json) as out:
         json.dump(report, out, indent=2)
     with atomic_write(snakemake.output.html) as out:

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
 CAVEATS = [
@@ -52,11 +52,14 @@ def _percent(text) -> float | None:
 
 
 def star_version(log_out: str) -> str:
-    with open(log_out) as fh:
-        for line in fh:
-            match = re.search(r"STAR version=(\S+)", line)
-            if match:
-                return match.group(1)
+    try:
+        with open(log_out) as fh:
+            for line in fh:
+                match = re.search(r"STAR version=(\S+)", line)
+                if match:
+                    return match.group(1)
+    except OSError:
+        pass
     return "unknown"
 
 
@@ -171,7 +174,8 @@ def _therapy(t: dict) -> dict:
 
 
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
-                 versions: dict, kb, annotation, resistance: pd.DataFrame | None = None) -> dict:  # fmt: skip
+                 versions: dict, kb, annotation, resistance: pd.DataFrame | None = None,
+                 callers: list | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     from report.kinase import therapies_for
 
@@ -229,7 +233,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "sample": sample["sample"], "patient": sample["patient"], "timepoint": str(sample["timepoint"]),
         "tumour_type": tumour,
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "versions": versions, "headline": headline, "kinase_fusions": entries, "other_fusions": others,
+        "versions": versions, "callers": list(callers or []), "headline": headline, "kinase_fusions": entries, "other_fusions": others,
         "resistance_hotspots": hotspots,
         "qc": qc, "caveats": caveats(tumour_type), "sources": sources,
     }  # fmt: skip
@@ -317,8 +321,10 @@ def render_html(report: dict) -> str:
     return env.get_template("report.html.j2").render(report=report)
 
 
-def collect_versions(star_log: str, kb, hotspots: dict, fasta_name: str, gtf_name: str) -> dict:
+def collect_versions(star_log: str, kb, hotspots: dict, fasta_name: str, gtf_name: str,
+                     tools: dict | None = None) -> dict:  # fmt: skip
+    """Pipeline, STAR (its Log.out), other `tools` (samtools, external callers: 'unknown' when not found), knowledge base."""
     return {
-        "pipeline": pipeline_version(), "star": star_version(star_log), **kb.versions,
+        "pipeline": pipeline_version(), "star": star_version(star_log), **(tools or {}), **kb.versions,
         "resistance_hotspots": str(hotspots["version"]), "reference_fasta": fasta_name, "reference_gtf": gtf_name,
     }  # fmt: skip

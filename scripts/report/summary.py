@@ -5,13 +5,22 @@ import os
 
 import pandas as pd
 
+from common.callers import REGISTRY
 from report.sample_report import html_environment
 
 SUMMARY_COLUMNS = [
     "sample", "patient", "timepoint", "tumour_type", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
     "abundance_ci_high", "therapies", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
-    "report",
+    "report", "callers", "versions",
 ]  # fmt: skip
+TOOLS = ("star", "samtools")  # always listed; the external callers run follow
+
+
+def tool_versions(report: dict) -> str:
+    """'star=2.7.10b;samtools=1.16.1;arriba=2.5.1': the tools behind this sample's calls ('unknown' if missing)."""
+    versions = report.get("versions", {})
+    callers = [c for c in report.get("callers", []) if c in REGISTRY and REGISTRY[c].version_command]
+    return ";".join(f"{tool}={versions.get(tool, 'unknown')}" for tool in (*TOOLS, *callers))
 
 
 def summary_row(report: dict, report_path: str, outdir: str) -> dict:
@@ -35,6 +44,7 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
         "read_pairs": report["qc"]["read_pairs"], "uniquely_mapped_pct": report["qc"]["uniquely_mapped_pct"],
         "chimeric_pct": report["qc"]["chimeric_pct"],
         "report": os.path.relpath(os.path.join(os.path.dirname(report_path), "report.html"), outdir),
+        "callers": ",".join(report.get("callers", [])) or ".", "versions": tool_versions(report),
     }  # fmt: skip
 
 

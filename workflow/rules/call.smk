@@ -9,7 +9,7 @@ rule call_builtin:
         fasta=config["reference"]["fasta"],
         fai=f"{OUTDIR}/reference/genome.fa.fai",
     output:
-        calls=f"{OUTDIR}/{{sample}}/callers/builtin.tsv",
+        calls=caller_file("builtin"),
         filter_counts=f"{OUTDIR}/{{sample}}/callers/builtin.filter_counts.tsv",
     log:
         f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
@@ -27,14 +27,17 @@ rule call_builtin:
         "../../scripts/call_builtin.py"
 
 
+# Arriba by name from PATH (its conda env with --sdm conda); a sample without any chimeric read gets
+# header-only tables (zero calls), any other Arriba failure stops the job (scripts/call/arriba_runner.py).
 rule arriba:
     input:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         fasta=config["reference"]["fasta"],
         gtf=f"{OUTDIR}/reference/annotation.gtf",
     output:
-        fusions=f"{OUTDIR}/{{sample}}/arriba/fusions.tsv",
+        fusions=caller_file("arriba"),
         discarded=f"{OUTDIR}/{{sample}}/arriba/fusions.discarded.tsv",
+        version=caller_file("arriba", "version_file"),
     log:
         f"{OUTDIR}/logs/arriba/{{sample}}.log",
     benchmark:
@@ -46,18 +49,17 @@ rule arriba:
         mem_mb=rule_resources("arriba", "mem_mb", 8000),
         runtime=rule_resources("arriba", "runtime", 60),
     params:
-        databases=arriba_database_args,
-        extra=config["arriba"]["extra"],
-    shell:
-        "arriba -x {input.bam} -a {input.fasta} -g {input.gtf}"
-        " -o {output.fusions} -O {output.discarded} {params.databases} {params.extra} > {log} 2>&1"
+        settings=config["arriba"],
+    script:
+        "../../scripts/run_arriba.py"
 
 
 rule star_fusion:
     input:
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
     output:
-        f"{OUTDIR}/{{sample}}/star-fusion/star-fusion.fusion_predictions.abridged.tsv",
+        predictions=caller_file("starfusion"),
+        version=caller_file("starfusion", "version_file"),
     log:
         f"{OUTDIR}/logs/star_fusion/{{sample}}.log",
     benchmark:
@@ -70,11 +72,14 @@ rule star_fusion:
         runtime=rule_resources("star_fusion", "runtime", 120),
     params:
         lib=config["starfusion"].get("genome_lib_dir", ""),
-        outdir=lambda wildcards, output: os.path.dirname(output[0]),
+        outdir=lambda wildcards, output: os.path.dirname(output.predictions),
         extra=config["starfusion"]["extra"],
+        version_command=" ".join(REGISTRY["starfusion"].version_command),
+    # the version query never fails the job: the report then says unknown
     shell:
         "STAR-Fusion --genome_lib_dir {params.lib} -J {input.junctions}"
-        " --output_dir {params.outdir} --CPU {threads} {params.extra} > {log} 2>&1"
+        " --output_dir {params.outdir} --CPU {threads} {params.extra} > {log} 2>&1;"
+        " {params.version_command} > {output.version} 2>> {log} || echo unknown > {output.version}"
 
 
 rule adapt_calls:
@@ -89,7 +94,7 @@ rule adapt_calls:
     benchmark:
         f"{OUTDIR}/benchmarks/adapt_calls/{{sample}}.{{caller}}.tsv"
     wildcard_constraints:
-        caller="arriba|starfusion",
+        caller="|".join(adapted(REGISTRY)),
     conda:
         "../../envs/python.yaml"
     threads: 1

@@ -10,6 +10,7 @@ from snakemake.utils import validate
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
+from common.callers import REGISTRY, adapted, caller_path, check_callers  # noqa: E402
 from common.samplesheet import (
     SAFE_NAME,
     InputError,
@@ -35,6 +36,10 @@ def validated_config(config):
             (line for line in detail if line.strip() and "Error validating" not in line), detail[0]
         )
         fail(f"configuration: {reason.strip()}")
+    try:  # the registry, not the schema, knows the callers
+        config["callers"] = check_callers(config["callers"])
+    except InputError as err:
+        fail(f"configuration: {err}")
     for key in ("fasta", "gtf"):
         path = config["reference"][key]
         if not os.path.isfile(path):
@@ -81,7 +86,7 @@ except WorkflowError as err:
     fail(f"sample sheet {config['samples']}: {str(err).splitlines()[0]}")
 
 SAMPLES = {row["sample"]: row for row in SAMPLE_ROWS}
-CALLERS = [c for c in ("builtin", "arriba", "starfusion") if c in config["callers"]]
+CALLERS = config["callers"]  # in merge order (common/callers.py)
 if "starfusion" in CALLERS and not os.path.isdir(config["starfusion"].get("genome_lib_dir", "")):
     fail("configuration: callers has 'starfusion' but starfusion.genome_lib_dir is not a directory")
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
@@ -109,22 +114,22 @@ def builtin_caller_lists(wildcards):
     }
 
 
+def caller_file(caller, kind="output"):
+    """A caller's registry path for a rule ({sample} stays a wildcard)."""
+    return caller_path(getattr(REGISTRY[caller], kind), OUTDIR)
+
+
 def external_caller_output(wildcards):
-    if wildcards.caller == "arriba":
-        return f"{OUTDIR}/{wildcards.sample}/arriba/fusions.tsv"
-    return f"{OUTDIR}/{wildcards.sample}/star-fusion/star-fusion.fusion_predictions.abridged.tsv"
+    return caller_path(REGISTRY[wildcards.caller].output, OUTDIR, wildcards.sample)
 
 
-def arriba_database_args(wildcards):
-    """Arriba's database options; without a blacklist its blacklist filter is off."""
-    settings = config["arriba"]
-    args = []
-    for key, flag in (("blacklist", "-b"), ("known_fusions", "-k"), ("protein_domains", "-p")):
-        if settings.get(key):
-            args.append(f"{flag} {settings[key]}")
-    if not settings.get("blacklist"):
-        args.append("-f blacklist")
-    return " ".join(args)
+def caller_version_input(wildcards):
+    """version_<caller>: the version file each external caller's rule records."""
+    return {
+        f"version_{caller}": caller_path(REGISTRY[caller].version_file, OUTDIR, wildcards.sample)
+        for caller in CALLERS
+        if REGISTRY[caller].version_file
+    }
 
 
 def patient_trend_input(wildcards):

@@ -41,6 +41,23 @@ rule faidx:
         "samtools faidx {input} --fai-idx {output} > {log} 2>&1"
 
 
+# The samtools of the STAR environment (star_align indexes the BAMs with it), for the reports; a
+# version that cannot be read is recorded as unknown rather than stopping the run.
+rule samtools_version:
+    output:
+        f"{OUTDIR}/reference/samtools_version.txt",
+    log:
+        f"{OUTDIR}/logs/samtools_version/samtools_version.log",
+    conda:
+        "../../envs/star.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("samtools_version", "mem_mb", 100),
+        runtime=rule_resources("samtools_version", "runtime", 5),
+    shell:
+        "samtools --version > {output} 2> {log} || echo unknown > {output}"
+
+
 # Clinical transcripts proven by translation; protein coordinates of a gene that fails are withheld.
 rule kb_check:
     input:

@@ -3,11 +3,13 @@ rule interpret:
     input:
         unpack(previous_resistance_input),
         unpack(patient_trend_input),
+        unpack(caller_version_input),
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
         star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
+        samtools_version=f"{OUTDIR}/reference/samtools_version.txt",
         fasta=config["reference"]["fasta"],
         fai=f"{OUTDIR}/reference/genome.fa.fai",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
@@ -41,6 +43,7 @@ rule interpret:
         previous_sample=previous_sample,
         min_support=config["actionability"]["min_support_tier1"],
         resistance=config["resistance"],
+        callers=CALLERS,
         fasta_name=os.path.basename(config["reference"]["fasta"]),
         gtf_name=os.path.basename(config["reference"]["gtf"]),
     script:
