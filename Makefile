@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 DEMO := resources/demo
-DEBIAN_PACKAGES := rna-star samtools
+DEBIAN_PACKAGES := rna-star samtools fastp
 
 .PHONY: demo test setup system-deps test-deps python-deps demo-data lint format benchmark kb-check clean
 
@@ -19,12 +19,12 @@ test: setup test-deps
 setup: system-deps python-deps
 
 system-deps:
-	@if command -v STAR >/dev/null && command -v samtools >/dev/null; then exit 0; fi; \
+	@if command -v STAR >/dev/null && command -v samtools >/dev/null && command -v fastp >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	else \
-		echo "STAR and samtools are missing. Install them (Debian: sudo apt-get install $(DEBIAN_PACKAGES))"; \
+		echo "STAR, samtools or fastp is missing. Install them (Debian: sudo apt-get install $(DEBIAN_PACKAGES))"; \
 		echo "or let Snakemake make conda environments: snakemake --cores $(CORES) --sdm conda"; \
 		exit 1; \
 	fi

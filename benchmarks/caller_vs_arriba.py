@@ -1,6 +1,6 @@
 """The built-in caller beside Arriba on the same BAMs: truth found and extra passing calls per data set.
 
-    .venv/bin/python benchmarks/caller_vs_arriba.py [--sets demo,gauntlet,easyfuse,resolwe] [--records N]
+    .venv/bin/python benchmarks/caller_vs_arriba.py [--sets demo,gauntlet,ffpe,easyfuse,resolwe] [--records N]
 
 For each data set the workflow runs once with `callers: [builtin, arriba]`
 when an `arriba` binary is on PATH (else builtin only, and Arriba's recorded
@@ -10,7 +10,7 @@ built-in caller's throughput on a generated Chimeric.out.junction
 (benchmarks/caller_throughput.py; target >= 1,000,000 records/s).
 
 Truth: demo = truth.tsv without the read-through CTBS::GNG5 (not a fusion to
-report); gauntlet = its truth.tsv; easyfuse = the 7 truth fusions with both
+report); gauntlet and ffpe = their truth.tsv; easyfuse = the 7 truth fusions with both
 partners in the EasyFuse minigenome; resolwe = CCDC6::RET at Arriba's
 expected breakpoints.
 """
@@ -45,7 +45,8 @@ def _position(breakpoint: str) -> tuple[str, int]:
 
 def matches(call: tuple, truth: tuple) -> bool:
     return all(
-        a[0] == b[0] and abs(a[1] - b[1]) <= TOLERANCE for a, b in zip(map(_position, call), map(_position, truth))
+        a[0] == b[0] and abs(a[1] - b[1]) <= TOLERANCE
+        for a, b in zip(map(_position, call), map(_position, truth))
     )
 
 
@@ -78,11 +79,13 @@ def passing(out: Path, sample: str, caller: str) -> list | None:
 
 def simulated_set(name: str, workdir: Path) -> list:
     from simulation.design import PROFILES
-    from simulation.simulate import write_dataset
+    from simulation.simulate import write_profile
 
     profile = PROFILES[name]
-    data = write_dataset(workdir / "data", profile.design, 1, profile.extended, profile.library)
-    out = run(workdir, str(workdir / "data/genome.fa"), str(workdir / "data/genes.gtf"), workdir / "data/samples.tsv")
+    data = write_profile(workdir / "data", name)
+    extra = {"star": {"sjdb_overhang": profile.library.read_length - 1}}
+    out = run(workdir, str(workdir / "data/genome.fa"), str(workdir / "data/genes.gtf"), workdir / "data/samples.tsv",
+              extra)  # fmt: skip
     rows = []
     for spec in profile.design:
         truth = [(t["breakpoint5"], t["breakpoint3"]) for t in data["truth"]
@@ -104,7 +107,9 @@ def easyfuse_set(workdir: Path) -> list:
     calls = {c: passing(out, "FC", c) for c in ("builtin", "arriba")}
     if calls["arriba"] is None:  # recorded Arriba 2.5.1 output on the same reads and reference
         recorded = read_table(SHARED / "derived-star2.7.10b-arriba2.5.1-runs/easyfuse_fc.arriba.fusions.tsv")
-        calls["arriba (recorded)"] = [(r["breakpoint1"], r["breakpoint2"]) for r in recorded.to_dict("records")]
+        calls["arriba (recorded)"] = [
+            (r["breakpoint1"], r["breakpoint2"]) for r in recorded.to_dict("records")
+        ]
     return [("FC", truth, calls)]
 
 
@@ -130,7 +135,7 @@ def resolwe_set(workdir: Path) -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="demo,gauntlet,easyfuse,resolwe")
+    parser.add_argument("--sets", default="demo,gauntlet,ffpe,easyfuse,resolwe")
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
     print(f"Arriba on PATH: {'yes (' + shutil.which('arriba') + ')' if shutil.which('arriba') else 'no'}")

@@ -50,7 +50,9 @@ def test_every_true_fusion_passes_and_nothing_else(gauntlet_run):
     for sample in gauntlet_run["samples"]:
         calls = read_table(out / sample / "callers/builtin.tsv")
         passing = {(r.breakpoint5, r.breakpoint3) for r in calls[calls["pass"] == "yes"].itertuples()}
-        expected = {(t["breakpoint5"], t["breakpoint3"]) for t in gauntlet_run["truth"] if t["sample"] == sample}
+        expected = {
+            (t["breakpoint5"], t["breakpoint3"]) for t in gauntlet_run["truth"] if t["sample"] == sample
+        }
         assert passing == expected, sample
 
 

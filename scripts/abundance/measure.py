@@ -15,7 +15,8 @@ overhangs; the same threshold on both sides keeps the ratio unbiased):
   partner's own configuration, an aligned base at the breakpoint and the
   anchor on each side, whether the read continues into the next exon
   (spliced) or straight on. Duplicate, secondary, supplementary, QC-failed
-  and low-MAPQ alignments are ignored; identical alignments count once.
+  and low-MAPQ alignments are ignored; PCR copies (both mates' unclipped 5'
+  ends alike, common/fragments.py) count once, as on the fusion side.
 
     abundance5 = fusion / (fusion + wild type at the 5' breakpoint)
     abundance3 = fusion / (fusion + wild type at the 3' breakpoint)
@@ -38,11 +39,11 @@ import pandas as pd
 import pysam
 
 from call.chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
+from common.fragments import SKIP_FLAGS, FragmentIndex
 from common.fusion_table import parse_breakpoint, side_direction
 from common.settings import FromConfig
 from common.stats import wilson_interval
 
-SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
 ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
                      "abundance_ci_high"]  # fmt: skip
 RATIO_COLUMNS = ABUNDANCE_COLUMNS[3:]
@@ -81,15 +82,14 @@ def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: Cou
     boundary = pos if direction == 1 else pos - 1
     if chrom not in bam.references:
         return 0
-    fragments: dict = {}
+    index = FragmentIndex(bam, chrom, retained, retained + 1)
+    fragments = set()  # PCR copies count once (common/fragments.py)
     for read in bam.fetch(chrom, max(0, retained - 1), retained + 1):
         if read.flag & SKIP_FLAGS or read.mapping_quality < settings.min_mapq:
             continue
-        if read.query_name in fragments:
-            continue
         if crosses(read.get_blocks(), retained, boundary, settings.min_anchor):
-            fragments[read.query_name] = (read.reference_start, read.cigarstring, read.next_reference_start)
-    return len(set(fragments.values()))
+            fragments.add(index.key(read))
+    return len(fragments)
 
 
 def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95) -> dict:
@@ -119,7 +119,7 @@ class FusionCounter:
         aligned = np.array([split_mate_aligned(c) for c in junctions.cigars], dtype=np.int64)
         anchor = np.minimum(aligned[records["cigar1"].to_numpy()], aligned[records["cigar2"].to_numpy()])
         records = records[(records["junction_type"].to_numpy() >= 0) & (anchor >= min_anchor)]
-        clusters, _ = cluster_split_reads(records, merge_distance=0)
+        clusters, _ = cluster_split_reads(records, merge_distance=0, cigars=junctions.cigars)
         names = junctions.chroms
         self.ends = [
             ({(names[r.chr1], r.pos1, r.dir1), (names[r.chr2], r.pos2, r.dir2)}, int(r.junction_reads))

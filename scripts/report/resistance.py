@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pysam
 
-from abundance.measure import SKIP_FLAGS
+from common.fragments import SKIP_FLAGS, FragmentIndex
 from common.sequtil import revcomp, translate_codon
 from common.settings import FromConfig
 from common.stats import wilson_interval
@@ -59,7 +59,8 @@ def read_codon(read, positions: list, strand: str, min_quality: int):
 
 
 def codon_counts(bam, chrom: str, positions: list, strand: str, settings: GenotypeSettings) -> Counter:
-    """Codons per fragment at a hotspot (one region query; mates that disagree are dropped)."""
+    """Codons per fragment at a hotspot: mates that disagree are dropped, PCR copies count once."""
+    index = FragmentIndex(bam, chrom, min(positions) - 1, max(positions))
     seen: dict = {}
     for read in bam.fetch(chrom, min(positions) - 1, max(positions)):
         if read.flag & SKIP_FLAGS or read.mapping_quality < settings.min_mapq:
@@ -67,9 +68,11 @@ def codon_counts(bam, chrom: str, positions: list, strand: str, settings: Genoty
         codon = read_codon(read, positions, strand, settings.min_base_quality)
         if codon is None:
             continue
-        previous = seen.get(read.query_name)
-        seen[read.query_name] = codon if previous in (None, codon) else ""
-    return Counter(codon for codon in seen.values() if codon)
+        key = (read.query_name, index.key(read))
+        previous = seen.get(key[0])
+        seen[key[0]] = (codon if previous in (None, codon) else "", key[1])
+    by_fragment = {fragment: codon for codon, fragment in seen.values() if codon}
+    return Counter(by_fragment.values())
 
 
 def assess(counts: Counter, ref: str, settings: GenotypeSettings) -> dict:

@@ -8,11 +8,17 @@ not a fusion (what it must not report).
 - demo: the case-report fusions on the base genome, clean reads.
 - gauntlet: true kinase fusions at 3-10 supporting fragments among every
   artefact class of artefacts.py, on the extended genome, with PCR families.
+- ffpe: degraded RNA as FFPE blocks give it: inserts of about 110 bases read
+  2 x 150 (adapter read-through, poly-G on half of those reads), quality
+  falling towards the read ends, PCR families (geometric, mean 3) with
+  jackpots, template-switch chimeras at microhomologies; true fusions at 3-10
+  molecules and known fractions, and a fusion-free sample whose jackpot
+  molecule is a template switch copied 120 times.
 """
 
 from dataclasses import dataclass, field
 
-from simulation.library import CLEAN, Library
+from simulation.library import CLEAN, FFPE, Library
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,38 @@ GAUNTLET_DESIGN = [
 GAUNTLET_LIBRARY = Library(pcr_family_mean=1.5, name="gauntlet")
 
 
+# FFPE: fusions given as fractions of the 5' partner, so abundance has a truth; coverage is per-molecule.
+FFPE_ARTEFACTS = {
+    "template_switch": {"singles": 300, "hotspots": 3},
+    "circular": [(2, 2, 12)],
+    "read_through": {"coverage": 6.0},
+    "jackpot": {"copies": 120},
+}
+FFPE_DESIGN = [
+    SampleSpec(
+        "F1", "FP1", 1,
+        [FusionSpec("YWHAE", 5, "ROS1", 34, 0.25), FusionSpec("EML4", 13, "ALK", 20, 0.15)],
+        {"YWHAE": 40.0, "EML4": 50.0}, tumour_type="NSCLC", artefacts=FFPE_ARTEFACTS,
+    ),
+    SampleSpec(
+        "F2", "FP2", 1,
+        [FusionSpec("ETV6", 5, "NTRK3", 15, 0.25), FusionSpec("KHDRBS1", 8, "NTRK1", 12, 0.12)],
+        {"ETV6": 40.0, "KHDRBS1": 50.0}, tumour_type="SARCNOS", artefacts=FFPE_ARTEFACTS,
+    ),
+    SampleSpec("F3", "FP3", 1, [], tumour_type="NSCLC", artefacts=FFPE_ARTEFACTS),
+]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Profile:
     design: list
     extended: bool = False
     library: Library = CLEAN
+    coverage_scale: float = 1.0  # on the genes' default coverages (short inserts mean many more molecules)
 
 
 PROFILES = {
     "demo": Profile(DEMO_DESIGN),
     "gauntlet": Profile(GAUNTLET_DESIGN, extended=True, library=GAUNTLET_LIBRARY),
+    "ffpe": Profile(FFPE_DESIGN, extended=True, library=FFPE, coverage_scale=0.35),
 }

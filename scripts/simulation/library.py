@@ -16,6 +16,8 @@ import math
 import random
 from dataclasses import dataclass
 
+import numpy as np
+
 from common.sequtil import revcomp
 
 # Illumina TruSeq adapters as read after the insert in read 1 and read 2.
@@ -97,6 +99,8 @@ class FastqPairWriter:
         self.out1, self.out2, self.rng, self.library = out1, out2, rng, library
         self.count = 0
         self.copies = 0  # read pairs written, PCR copies included
+        # per-base qualities and errors are drawn in blocks (numpy), seeded from the sample's stream
+        self.blocks = _RandomBlocks(rng.getrandbits(64)) if library.quality_decay else None
 
     def molecule(self, fragment: str, label: str) -> int:
         """Write one molecule (and its PCR copies); return the number of read pairs written."""
@@ -156,8 +160,10 @@ class FastqPairWriter:
                 tail = adapter
                 if rng.random() < lib.poly_g_share:
                     tail += "G" * length
-                else:
-                    tail += "".join(rng.choices("ACGT", k=length))
+                else:  # past the adapter a read shows whatever the flow cell gives: random bases
+                    tail += (
+                        self.blocks.bases(length) if self.blocks else "".join(rng.choices("ACGT", k=length))
+                    )
                 read = (read + tail)[:length]
             reads.append(self._with_quality(read))
         (s1, q1), (s2, q2) = reads
@@ -166,17 +172,55 @@ class FastqPairWriter:
 
     def _with_quality(self, read: str) -> tuple[str, str]:
         """Phred 38 falling to about 12 at the read end (FFPE-like), errors drawn from each base's quality."""
-        lib, rng = self.library, self.rng
-        if not lib.quality_decay:
+        if not self.library.quality_decay:
             return self._errors(read), "I" * len(read)
-        bases, quals = list(read), []
-        n = len(read)
-        for i in range(n):
-            q = max(2, int(38 - 26 * (i / n) ** 2 + rng.gauss(0, 2)))
-            quals.append(chr(33 + q))
-            if rng.random() < 10 ** (-q / 10) + lib.error_rate:
-                bases[i] = rng.choice([b for b in "ACGT" if b != bases[i]])
-        return "".join(bases), "".join(quals)
+        quality, error_p = self.blocks.quality(len(read), self.library.error_rate)
+        uniform, shift = self.blocks.take(len(read))
+        wrong = np.flatnonzero(uniform < error_p)
+        if len(wrong):
+            bases = list(read)
+            for i in wrong:
+                bases[i] = "ACGT"[("ACGT".find(bases[i]) + shift[i]) % 4]
+            read = "".join(bases)
+        return read, quality
+
+
+class _RandomBlocks:
+    """Random numbers drawn a million at a time (a per-read numpy call costs more than its numbers).
+
+    Quality strings come from a pool of 4096 per read length: Phred 38 falling
+    quadratically to 12 at the read end, with noise of 2 per base.
+    """
+
+    SIZE = 1 << 20
+
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed)
+        self.at = self.SIZE
+        self.pools: dict = {}
+        self.base_pool = "".join(np.array(list("ACGT"))[self.rng.integers(0, 4, self.SIZE)])
+
+    def take(self, n: int):
+        if self.at + n > self.SIZE:
+            self.uniform = self.rng.random(self.SIZE)
+            self.shift = self.rng.integers(1, 4, self.SIZE)
+            self.at = 0
+        a, self.at = self.at, self.at + n
+        return self.uniform[a : self.at], self.shift[a : self.at]
+
+    def quality(self, n: int, error_rate: float) -> tuple[str, np.ndarray]:
+        if n not in self.pools:
+            curve = 38 - 26 * (np.arange(n) / n) ** 2
+            quals = np.maximum(2, (curve + self.rng.normal(0, 2, (4096, n))).astype(int))
+            strings = [(q + 33).astype(np.uint8).tobytes().decode() for q in quals]
+            self.pools[n] = (strings, 10 ** (-quals / 10) + error_rate)
+        strings, error_p = self.pools[n]
+        i = int(self.rng.integers(0, len(strings)))
+        return strings[i], error_p[i]
+
+    def bases(self, n: int) -> str:
+        start = int(self.rng.integers(0, self.SIZE - n))
+        return self.base_pool[start : start + n]
 
 
 def emit_transcript(seq: str, coverage: float, label: str, writer: FastqPairWriter, junctions=()) -> dict:

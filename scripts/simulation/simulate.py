@@ -57,10 +57,12 @@ def _mutated(
     return mrna[:at] + _codon_for(aa, rng) + mrna[at + 3 :]
 
 
-def simulate_sample(
-    sample: SampleSpec, genes: dict, reads_dir: Path, seed: int, library: Library = CLEAN
-) -> tuple:
-    """Write one sample's gzipped FASTQ pair; return (truth rows, artefact rows)."""
+def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int, library: Library = CLEAN,
+                    coverage_scale: float = 1.0) -> tuple:  # fmt: skip
+    """Write one sample's gzipped FASTQ pair; return (truth rows, artefact rows).
+
+    Coverages are per molecule; `coverage_scale` applies to the genes' default coverages.
+    """
     rng = random.Random(f"{seed}:{sample.sample}")
     fused5: dict = {}
     junctions5: dict = {}  # 5' partner -> mRNA offsets of its fusion junctions
@@ -74,7 +76,7 @@ def simulate_sample(
         writer = FastqPairWriter(out1, out2, rng, library)
         wild_type = {}
         for name, gene in genes.items():
-            cov = sample.coverage.get(name, gene.spec.coverage) * (1 - fused5.get(name, 0.0))
+            cov = sample.coverage.get(name, gene.spec.coverage * coverage_scale) * (1 - fused5.get(name, 0.0))
             offsets = junctions5.get(name, ())
             parts, share_left = [], 1.0
             for pos, (aa, share) in sample.mutations.get(name, {}).items():
@@ -148,8 +150,16 @@ def write_artefacts(writer: FastqPairWriter, genes: dict, sample: SampleSpec) ->
     return rows
 
 
+def write_profile(outdir: str | os.PathLike, name: str, seed: int = 1) -> dict:
+    """A profile of simulation/design.py (demo, gauntlet, ffpe, ...) written to `outdir`."""
+    profile = PROFILES[name]
+    return write_dataset(
+        outdir, profile.design, seed, profile.extended, profile.library, profile.coverage_scale
+    )
+
+
 def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: int = 1, extended: bool = False,
-                  library: Library = CLEAN) -> dict:  # fmt: skip
+                  library: Library = CLEAN, coverage_scale: float = 1.0) -> dict:  # fmt: skip
     """Write genome.fa, genes.gtf, reads/, truth.tsv, artefacts.tsv and samples.tsv under `outdir`.
 
     Paths in samples.tsv are `outdir`-prefixed as given, so a relative `outdir`
@@ -164,7 +174,7 @@ def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: i
     (out / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
     truth, artefact_rows = [], []
     for sample in design:
-        sample_truth, sample_artefacts = simulate_sample(sample, genes, reads, seed, library)
+        sample_truth, sample_artefacts = simulate_sample(sample, genes, reads, seed, library, coverage_scale)
         truth += sample_truth
         artefact_rows += sample_artefacts
     _write_tsv(out / "truth.tsv", TRUTH_FIELDS, truth)
@@ -192,7 +202,6 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="demo")
     args = parser.parse_args(argv)
-    profile = PROFILES[args.profile]
-    result = write_dataset(args.outdir, profile.design, args.seed, profile.extended, profile.library)
-    print(f"wrote {len(profile.design)} samples ({args.profile}), {len(result['truth'])} fusions and "
+    result = write_profile(args.outdir, args.profile, args.seed)
+    print(f"wrote {len(PROFILES[args.profile].design)} samples ({args.profile}), {len(result['truth'])} fusions and "
           f"{len(result['artefacts'])} artefact sites to {args.outdir}")  # fmt: skip

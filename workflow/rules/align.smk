@@ -17,10 +17,38 @@ rule check_fastq:
         "../../scripts/check_fastq.py"
 
 
+# Adapter read-through (short FFPE inserts), poly-G tails and reads left too short are removed
+# before alignment; fastp finds the adapter from the overlap of the mates.
+rule trim_reads:
+    input:
+        unpack(get_fastqs),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
+    output:
+        fq1=temp(f"{OUTDIR}/{{sample}}/trimmed/R1.fastq.gz"),
+        fq2=temp(f"{OUTDIR}/{{sample}}/trimmed/R2.fastq.gz"),
+        json=f"{OUTDIR}/{{sample}}/qc/fastp.json",
+        html=f"{OUTDIR}/{{sample}}/qc/fastp.html",
+    log:
+        f"{OUTDIR}/logs/trim_reads/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/trim_reads/{{sample}}.tsv"
+    conda:
+        "../../envs/fastp.yaml"
+    threads: rule_resources("trim_reads", "threads", 2)
+    resources:
+        mem_mb=rule_resources("trim_reads", "mem_mb", 2000),
+        runtime=rule_resources("trim_reads", "runtime", 120),
+    params:
+        options=fastp_options,
+    shell:
+        "fastp -i {input.fq1} -I {input.fq2} -o {output.fq1} -O {output.fq2} {params.options}"
+        " -w {threads} -z 1 -j {output.json} -h {output.html} --report_title {wildcards.sample} > {log} 2>&1"
+
+
 # One STAR run serves every caller (parameters in scripts/align/star_align.py).
 rule star_align:
     input:
-        unpack(get_fastqs),
+        unpack(aligner_fastqs),
         check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         index=f"{OUTDIR}/reference/star_index",
     output:

@@ -105,6 +105,42 @@ def get_fastqs(wildcards):
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
 
 
+def aligner_fastqs(wildcards):
+    """The reads STAR aligns: fastp's trimmed reads, or the input when trimming is switched off."""
+    if config["trim"]["enabled"]:
+        return {
+            "fq1": f"{OUTDIR}/{wildcards.sample}/trimmed/R1.fastq.gz",
+            "fq2": f"{OUTDIR}/{wildcards.sample}/trimmed/R2.fastq.gz",
+        }
+    return get_fastqs(wildcards)
+
+
+def fastp_options(wildcards):
+    """fastp: adapters found from the mates' overlap, poly-G tails cut, short reads dropped.
+
+    fastp's quality filter is off: it drops pairs with many low-quality bases, and
+    STAR soft-clips poor read ends anyway, so it would only lose fusion evidence.
+    """
+    trim = config["trim"]
+    options = [
+        "--detect_adapter_for_pe",
+        f"-l {trim['min_length']}",
+        "--disable_quality_filtering",
+        "--dont_eval_duplication",
+    ]
+    if trim["poly_g"]:
+        options.append("--trim_poly_g")
+    return " ".join(options + [trim["extra"]]).strip()
+
+
+def qc_inputs(wildcards):
+    """The per-sample files MultiQC reads: STAR's logs, and fastp's reports when trimming."""
+    files = expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES)
+    if config["trim"]["enabled"]:
+        files += expand(f"{OUTDIR}/{{sample}}/qc/fastp.json", sample=SAMPLES)
+    return files
+
+
 def builtin_caller_lists(wildcards):
     """The blacklist and known-fusions files the built-in caller reads, when configured."""
     return {

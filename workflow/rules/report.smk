@@ -78,7 +78,7 @@ rule run_summary:
 
 rule multiqc:
     input:
-        expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES),
+        qc_inputs,
     output:
         report(
             f"{OUTDIR}/multiqc/multiqc_report.html",
@@ -97,8 +97,8 @@ rule multiqc:
         runtime=rule_resources("multiqc", "runtime", 20),
     params:
         outdir=lambda wildcards, output: os.path.dirname(output[0]),
-        inputs=lambda wildcards, input: " ".join(os.path.dirname(path) for path in input),
+        inputs=lambda wildcards, input: " ".join(sorted({os.path.dirname(path) for path in input})),
         multiqc=python_tool("multiqc"),
     shell:
-        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star"
+        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star --module fastp"
         " --outdir {params.outdir} {params.inputs} > {log} 2>&1"

@@ -1,0 +1,98 @@
+"""Per-kinase evaluability: could this sample show a fusion of each whitelisted kinase, and down to what fraction?
+
+For each kinase with a verified clinical transcript (kb_check.tsv), the
+wild-type depth is the de-duplicated fragments crossing the exon junctions
+where its fusions break (the whitelist's `typical_exons`: for a 3' kinase
+the junction into that exon, for a 5' kinase the junction out of it),
+counted as abundance counts wild-type fragments. The lowest fraction this
+sample could show with 95% probability is the smallest f for which
+
+    P(X >= s) >= 0.95,  X ~ Binomial(N, f),  N = D / (1 - f)
+
+where D is the wild-type depth (the median over the kinase's breakpoint
+junctions), N the fragments at the junction once the fusion adds its own,
+and s the caller's minimum support (`builtin.min_support`). This is the
+panel vendors' reading of abundance: the fusion's share of the molecules at
+the kinase's own junction. A kinase is evaluable when that fraction is at
+most `qc.max_kinase_lod`; with no depth at all it is not evaluable.
+"""
+
+import math
+import statistics
+
+from scipy.stats import binom
+
+from abundance.measure import CountSettings, wild_type_fragments
+from common.annotation import locate_in_transcript  # noqa: F401  (documents the exon convention)
+
+EVALUABILITY_COLUMNS = ["kinase", "transcript", "junctions", "depths", "depth", "lod_fraction", "status", "reason"]
+
+
+def detection_limit(depth: int, min_support: int, probability: float = 0.95) -> float | None:
+    """Smallest fusion fraction detected with `probability` at `depth` wild-type fragments (None: never)."""
+    if depth <= 0:
+        return None
+
+    def detected(f):
+        n = math.floor(depth / (1 - f))
+        return binom.sf(min_support - 1, n, f) >= probability
+
+    low, high = 0.0, 0.999
+    if not detected(high):
+        return None
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (low, mid) if detected(mid) else (mid, high)
+    return round(high, 4)
+
+
+def breakpoint_junctions(tx, exons: list, role: str) -> list:
+    """(exon, 1-based breakend position, direction) of the junctions where a kinase's fusions break.
+
+    A 3' kinase keeps exon n on: the breakend is exon n's first base, retained
+    downstream. A 5' kinase keeps up to exon n: its last base, retained upstream.
+    """
+    junctions = []
+    forward = tx.strand == "+"
+    for n in exons:
+        if role == "3prime" and 2 <= n <= len(tx.exons):
+            pos = tx.first_base(n - 1)
+            junctions.append((n, pos, -1 if forward else 1))
+        elif role == "5prime" and 1 <= n < len(tx.exons):
+            pos = tx.last_base(n - 1)
+            junctions.append((n, pos, 1 if forward else -1))
+    return junctions
+
+
+def kinase_evaluability(bam, annotation, kinases: dict, clinical: dict, min_support: int, max_lod: float,
+                        settings: CountSettings) -> list:  # fmt: skip
+    """One row per whitelisted kinase present in the annotation."""
+    rows = []
+    for kinase, entry in kinases["genes"].items():
+        choice = clinical.get(kinase)
+        row = {"kinase": kinase, "transcript": ".", "junctions": ".", "depths": ".", "depth": 0,
+               "lod_fraction": None, "status": "not evaluable", "reason": "."}  # fmt: skip
+        if choice is None or choice.status == "absent":
+            continue  # not in this reference: nothing to evaluate
+        if not choice.verified:
+            rows.append({**row, "reason": f"clinical transcript not verified: {choice.reason}"})
+            continue
+        tx = annotation.transcript(choice.transcript)
+        junctions = breakpoint_junctions(tx, entry.get("typical_exons") or [], entry["actionable_role"])
+        if not junctions:
+            rows.append({**row, "transcript": tx.transcript_id,
+                         "reason": "no breakpoint exons (typical_exons) in the knowledge base"})  # fmt: skip
+            continue
+        depths = [wild_type_fragments(bam, tx.chrom, pos, direction, settings) for _, pos, direction in junctions]
+        depth = int(statistics.median(depths))
+        lod = detection_limit(depth, min_support)
+        status, reason = "evaluable", "."
+        if lod is None:
+            status, reason = "not evaluable", "no wild-type fragments across its breakpoint junctions"
+        elif lod > max_lod:
+            status = "not evaluable"
+            reason = f"{depth} wild-type fragments: only fractions above {lod:.0%} would be seen (limit {max_lod:.0%})"
+        rows.append({**row, "transcript": tx.transcript_id, "junctions": ",".join(f"exon{n}" for n, _, _ in junctions),
+                     "depths": ",".join(map(str, depths)), "depth": depth, "lod_fraction": lod, "status": status,
+                     "reason": reason})  # fmt: skip
+    return rows

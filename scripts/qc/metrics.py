@@ -1,0 +1,99 @@
+"""Per-sample QC metrics from fastp, STAR and the BAM, in one MultiQC-readable row.
+
+- input and trimmed read pairs (fastp's JSON; STAR's input when not trimming);
+- uniquely mapped %, "too short" % and chimeric % (STAR's Log.final.out):
+  many "too short" reads mean adapter read-through (Arriba's documentation);
+- duplication %: read pairs that are PCR copies of another pair (both mates'
+  unclipped 5' ends alike, common/fragments.py), over up to `max_pairs` pairs;
+- insert size: median template length of properly paired reads;
+- control genes: reads STAR counted on each housekeeping gene of the config
+  found in the annotation (ReadsPerGene.out.tab), and their median.
+"""
+
+import json
+import statistics
+
+import pysam
+
+from common.fragments import SKIP_FLAGS, unclipped_five_prime
+
+
+def star_log_metrics(path: str) -> dict:
+    values = {}
+    with open(path) as fh:
+        for line in fh:
+            if "|" in line:
+                key, value = (part.strip() for part in line.split("|", 1))
+                values[key] = value
+    return {
+        "aligned_read_pairs": _int(values.get("Number of input reads")),
+        "uniquely_mapped_pct": _percent(values.get("Uniquely mapped reads %")),
+        "too_short_pct": _percent(values.get("% of reads unmapped: too short")),
+        "chimeric_pct": _percent(values.get("% of chimeric reads")),
+    }
+
+
+def fastp_metrics(path: str | None) -> dict:
+    """Read pairs before and after trimming; empty when fastp did not run."""
+    if not path:
+        return {}
+    with open(path) as fh:
+        report = json.load(fh)
+    summary = report.get("summary", {})
+    before = summary.get("before_filtering", {}).get("total_reads", 0)
+    after = summary.get("after_filtering", {}).get("total_reads", 0)
+    return {"input_read_pairs": before // 2, "trimmed_read_pairs": after // 2}
+
+
+def bam_metrics(path: str, max_pairs: int = 2_000_000) -> dict:
+    """Duplication % and median insert size over the first `max_pairs` complete pairs of the BAM."""
+    pending, keys, inserts, pairs = {}, set(), [], 0
+    with pysam.AlignmentFile(path) as bam:
+        for read in bam.fetch(until_eof=True):
+            if read.flag & SKIP_FLAGS or not read.is_paired or read.mate_is_unmapped:
+                continue
+            mate = pending.pop(read.query_name, None)
+            if mate is None:
+                pending[read.query_name] = unclipped_five_prime(read)
+                continue
+            keys.add(tuple(sorted((mate, unclipped_five_prime(read)))))
+            if read.is_proper_pair and read.template_length:
+                inserts.append(abs(read.template_length))
+            pairs += 1
+            if pairs >= max_pairs:
+                break
+    return {
+        "duplication_pct": round(100 * (1 - len(keys) / pairs), 2) if pairs else None,
+        "insert_size_median": statistics.median(inserts) if inserts else None,
+        "pairs_examined": pairs,
+    }
+
+
+def control_gene_reads(reads_per_gene: str, annotation, names: list) -> dict:
+    """{gene name: reads} of the control genes present in the annotation (STAR's unstranded counts)."""
+    counts = {}
+    with open(reads_per_gene) as fh:
+        for line in fh:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) >= 2 and not fields[0].startswith("N_"):
+                counts[fields[0].split(".")[0]] = int(fields[1])
+    found = {}
+    for name in names:
+        gene = annotation.by_name.get(name)
+        if gene is not None:
+            found[name] = counts.get(gene.gene_id.split(".")[0], 0)
+    return found
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _percent(text) -> float | None:
+    try:
+        return float(str(text).rstrip("%"))
+    except (TypeError, ValueError):
+        return None
