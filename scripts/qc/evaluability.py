@@ -25,7 +25,16 @@ from scipy.stats import binom
 from abundance.measure import CountSettings, wild_type_fragments
 from common.annotation import locate_in_transcript  # noqa: F401  (documents the exon convention)
 
-EVALUABILITY_COLUMNS = ["kinase", "transcript", "junctions", "depths", "depth", "lod_fraction", "status", "reason"]
+EVALUABILITY_COLUMNS = [
+    "kinase",
+    "transcript",
+    "junctions",
+    "depths",
+    "depth",
+    "lod_fraction",
+    "status",
+    "reason",
+]
 
 
 def detection_limit(depth: int, min_support: int, probability: float = 0.95) -> float | None:
@@ -83,7 +92,9 @@ def kinase_evaluability(bam, annotation, kinases: dict, clinical: dict, min_supp
             rows.append({**row, "transcript": tx.transcript_id,
                          "reason": "no breakpoint exons (typical_exons) in the knowledge base"})  # fmt: skip
             continue
-        depths = [wild_type_fragments(bam, tx.chrom, pos, direction, settings) for _, pos, direction in junctions]
+        depths = [
+            wild_type_fragments(bam, tx.chrom, pos, direction, settings) for _, pos, direction in junctions
+        ]
         depth = int(statistics.median(depths))
         lod = detection_limit(depth, min_support)
         status, reason = "evaluable", "."
