@@ -8,6 +8,8 @@ molecule copied 120 times. Truth: the four fusions of truth.tsv, counted in
 molecules, at known fractions of their 5' partner.
 """
 
+import json
+
 import pandas as pd
 import pytest
 from conftest import run_workflow, write_config
@@ -94,3 +96,7 @@ def test_without_trimming_reads_are_lost_and_fusions_missed(ffpe_data):
     calls = passing(out, "F1")
     found = truth & set(zip(calls["breakpoint5"], calls["breakpoint3"]))
     assert len(found) < len(truth)  # both F1 fusions missed when this test was written
+    status = json.loads((out / "F1/report.json").read_text())["status"]
+    if not found:  # the adapter-swamped sample is not evaluable: never a negative
+        assert status["sample_status"] == "not evaluable"
+        assert any(r.startswith("too_short_pct") for r in status["reasons"])

@@ -106,16 +106,16 @@ def test_bad_config_key_stops_with_one_line(small_case):
     assert "ERROR: configuration:" in result.stderr and "outdri" in result.stderr
 
 
-def test_truncated_fastq_fails_its_sample_before_star(small_case):
+def test_truncated_fastq_is_never_aligned_and_the_run_goes_on(small_case):
     data = (small_case / "S6_R2.fastq.gz").read_bytes()
     (small_case / "cut_R2.fastq.gz").write_bytes(data[: len(data) // 2])
     write_sheet(small_case, ("good", "P", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"),
                 ("cut", "Q", "1", "S6_R1.fastq.gz", "cut_R2.fastq.gz"))  # fmt: skip
-    result = run_workflow(small_case, "--keep-going")
-    assert result.returncode != 0
-    assert "ERROR: cut_R2.fastq.gz: truncated or corrupt gzip file" in result.stderr
-    assert not (small_case / "out/cut/star").exists()
-    assert not (small_case / "out/cut/qc/fastq_check.tsv").exists()
+    result = run_workflow(small_case)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING: sample cut will not be evaluable: " in result.stderr
+    assert "cut_R2.fastq.gz: truncated or corrupt gzip file" in result.stderr
+    assert "Number of input reads |\t0" in (small_case / "out/cut/star/Log.final.out").read_text()
     assert (small_case / "out/good/star/Aligned.sortedByCoord.out.bam.bai").exists()
     with gzip.open(small_case / "S6_R1.fastq.gz", "rt") as fh:
         assert fh.readline().startswith("@")

@@ -69,7 +69,7 @@ def test_reciprocal_with_kinase_at_the_5prime_end_is_not_actionable(demo_run):
 
 def test_reports_validate_and_say_what_was_found(demo_run):
     schema = json.loads((ROOT / "workflow/schemas/report.schema.json").read_text())
-    for sample in ("S1", "S2", "S3", "S4", "S5", "S6", "S7"):
+    for sample in ("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"):
         report = json.loads((demo_run["out"] / sample / "report.json").read_text())
         jsonschema.validate(report, schema)
     s4 = json.loads((demo_run["out"] / "S4/report.json").read_text())
@@ -81,8 +81,8 @@ def test_reports_validate_and_say_what_was_found(demo_run):
     assert levels[("crizotinib", "1")] == ("1", "this tumour type")
     assert levels[("alectinib", "1")] == ("3B", "other tumour type")  # NSCLC only
     none = json.loads((demo_run["out"] / "S6/report.json").read_text())
-    assert none["headline"] == {"status": "none", "fusion": None, "tier": None, "resistance": [],
-                                "text": "No actionable kinase fusion found."}  # fmt: skip
+    assert (none["headline"]["status"], none["headline"]["fusion"]) == ("none", None)
+    assert none["headline"]["text"].startswith("No actionable kinase fusion found. Kinases evaluable down to")
     assert "No actionable kinase fusion found." in (demo_run["out"] / "S6/report.html").read_text()
     s5 = json.loads((demo_run["out"] / "S5/report.json").read_text())
     assert s5["headline"]["fusion"] == "HMBOX1::ALK"
@@ -93,7 +93,7 @@ def test_reports_validate_and_say_what_was_found(demo_run):
 
 def test_run_summary_and_multiqc(demo_run):
     summary = read_table(demo_run["out"] / "summary.tsv").set_index("sample")
-    assert list(summary.index) == ["S1", "S2", "S3", "S4", "S5", "S6", "S7"]
+    assert list(summary.index) == ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"]
     assert summary.loc["S3", "tumour_type"] == "LUAD"
     assert "( to )" not in (demo_run["out"] / "summary.html").read_text()
     assert summary.loc["S6", "finding"] == "none"
@@ -108,3 +108,29 @@ def test_snakemake_report_bundles_the_reports(demo_run, tmp_path):
     result = run_workflow(demo_run["workdir"], "--report", str(target))
     assert result.returncode == 0, result.stderr[-3000:]
     assert target.stat().st_size > 10000
+
+
+def test_three_honest_answers(demo_run):
+    """fusion detected, no fusion detected (every kinase evaluable), not evaluable (the low-depth S8)."""
+    out = demo_run["out"]
+    s1, s6, s8 = (json.loads((out / s / "report.json").read_text())["status"] for s in ("S1", "S6", "S8"))
+    assert s1["sample_status"] == "fusion detected" and s1["reasons"] == []
+    assert s6["sample_status"] == "no fusion detected" and all(g["passed"] for g in s6["gates"])
+    assert {k["kinase"] for k in s6["kinases"]} == {"NTRK1", "NTRK3", "ALK", "ROS1", "RET", "FGFR3"}
+    assert all(k["status"] == "evaluable" and k["lod_fraction"] <= 0.5 for k in s6["kinases"])
+    assert s8["sample_status"] == "not evaluable"
+    assert any(r.startswith("control_reads_median") for r in s8["reasons"])
+    assert any(
+        k["status"] == "not evaluable" and "no wild-type fragments" in k["reason"] for k in s8["kinases"]
+    )
+    html = (out / "S8/report.html").read_text()
+    assert "NOT EVALUABLE" in html and "No actionable kinase fusion found" not in html
+    summary = read_table(out / "summary.tsv").set_index("sample")
+    assert (summary.loc["S1", "status"], summary.loc["S6", "status"], summary.loc["S8", "status"]) == (
+        "fusion detected", "no fusion detected", "not evaluable")  # fmt: skip
+    assert summary.loc["S8", "finding"] == "not evaluable"
+    qc = read_table(out / "qc_metrics.tsv").set_index("sample")
+    assert qc.loc["S8", "status"] == "not evaluable" and qc.loc["S6", "gate_failures"] == "."
+    metrics = read_table(out / "S6/qc/metrics.tsv").iloc[0]
+    assert float(metrics["uniquely_mapped_pct"]) > 90 and float(metrics["duplication_pct"]) < 5
+    assert "Fusion status and QC gates" in (out / "multiqc/multiqc_report.html").read_text()

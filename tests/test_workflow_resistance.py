@@ -24,7 +24,7 @@ def test_alk_g1202r_fraction_is_close_to_truth(demo_run):
     truth = mutant / (fusion.fraction * s5.coverage["HMBOX1"] + alk)  # mutant / all ALK transcripts
     row = hotspots(demo_run, "S5").loc[("ALK", "G1202")]
     assert (row["status"], row["mutation"], row["known_change"]) == ("found", "G1202R", "yes")
-    assert abs(float(row["alt_fraction"]) - truth) <= 0.05
+    assert abs(float(row["alt_fraction"]) - truth) <= 0.1  # about 120 fragments: the interval is the test
     assert float(row["alt_ci_low"]) <= truth <= float(row["alt_ci_high"])
     assert row["new"] == "yes" and row["previous_sample"] == "S4"
     assert hotspots(demo_run, "S5").loc[("NF2", "G161"), "mutation"] == "G161*"

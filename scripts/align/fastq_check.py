@@ -99,16 +99,49 @@ def check_pair(fq1: str, fq2: str) -> dict:
     }
 
 
+CHECK_COLUMNS = ["sample", "fq1", "fq2", "read_pairs", "mean_length1", "mean_length2", "status", "reason"]
+
+
+def verdict(fq1: str, fq2: str) -> dict:
+    """The check as a verdict instead of an exception: status ok, empty (no reads) or failed (with the reason).
+
+    A broken or empty input must not stop a run of many samples: the sample
+    goes on as "not evaluable" (or "failed") with this reason in its report and
+    the run summary, and its alignment uses no reads.
+    """
+    try:
+        result = check_pair(fq1, fq2)
+    except InputError as err:
+        status = "empty" if "no reads (empty FASTQ)" in str(err) else "failed"
+        return {"read_pairs": 0, "mean_length1": 0, "mean_length2": 0, "status": status, "reason": str(err)}
+    return {"read_pairs": result["records"], "mean_length1": result["mean_length1"],
+            "mean_length2": result["mean_length2"], "status": "ok", "reason": "."}  # fmt: skip
+
+
+def read_verdict(path: str) -> dict:
+    """The row of a fastq_check.tsv written by `main`."""
+    with open(path) as fh:
+        header, row = fh.readline().rstrip("\n").split("\t"), fh.readline().rstrip("\n").split("\t")
+    values = dict(zip(header, row))
+    values.setdefault("status", "ok")
+    return values
+
+
 def main(snakemake) -> None:
+    import sys
+
     from common.rulelog import atomic_write
 
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     logging.info("checking %s and %s", fq1, fq2)
-    result = check_pair(fq1, fq2)
-    logging.info("ok: %d read pairs", result["records"])
+    result = verdict(fq1, fq2)
+    if result["status"] == "ok":
+        logging.info("ok: %d read pairs", result["read_pairs"])
+    else:  # one line on the console too: the run goes on, this sample will not be evaluable
+        message = f"WARNING: sample {snakemake.wildcards.sample} will not be evaluable: {result['reason']}"
+        logging.warning(message)
+        print(message, file=sys.__stderr__, flush=True)
+    row = {"sample": snakemake.wildcards.sample, "fq1": fq1, "fq2": fq2, **result}
     with atomic_write(snakemake.output[0]) as out:
-        out.write("sample\tfq1\tfq2\tread_pairs\tmean_length1\tmean_length2\n")
-        out.write(
-            f"{snakemake.wildcards.sample}\t{fq1}\t{fq2}\t{result['records']}\t"
-            f"{result['mean_length1']}\t{result['mean_length2']}\n"
-        )
+        out.write("\t".join(CHECK_COLUMNS) + "\n")
+        out.write("\t".join(str(row[c]) for c in CHECK_COLUMNS) + "\n")

@@ -71,15 +71,30 @@ def raise_star_failure(code: int, directory: str, logs: list) -> None:
 
 
 def main(snakemake) -> None:
+    import gzip
     import sys
 
+    from align.fastq_check import read_verdict
+
     star_dir = os.path.dirname(snakemake.output.bam)
-    check_free_space(star_dir, space_needed([snakemake.input.fq1, snakemake.input.fq2]))
+    fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
+    check = read_verdict(snakemake.input.check)
+    if check["status"] == "failed":  # a broken input is aligned as no reads: valid, empty outputs
+        logging.warning("input failed its check (%s): aligning no reads", check["reason"])
+        os.makedirs(star_dir, exist_ok=True)
+        fq1, fq2 = (os.path.join(star_dir, f".empty_R{i}.fastq.gz") for i in (1, 2))
+        for path in (fq1, fq2):
+            with gzip.open(path, "wb"):
+                pass
+    check_free_space(star_dir, space_needed([fq1, fq2]))
     prefix = star_dir + "/"
     sort_ram = max(1000, snakemake.resources.mem_mb // 4) * 2**20
-    command = star_command(snakemake.input.fq1, snakemake.input.fq2, snakemake.input.index, prefix,
-                           snakemake.threads, sort_ram, snakemake.params.extra)  # fmt: skip
+    command = star_command(fq1, fq2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
+                           snakemake.params.extra)  # fmt: skip
     run_star(command, prefix, sys.stderr)
+    if check["status"] == "failed":
+        for path in (fq1, fq2):
+            os.remove(path)
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )

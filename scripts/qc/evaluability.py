@@ -17,13 +17,13 @@ the kinase's own junction. A kinase is evaluable when that fraction is at
 most `qc.max_kinase_lod`; with no depth at all it is not evaluable.
 """
 
+import logging
 import math
 import statistics
 
 from scipy.stats import binom
 
 from abundance.measure import CountSettings, wild_type_fragments
-from common.annotation import locate_in_transcript  # noqa: F401  (documents the exon convention)
 
 EVALUABILITY_COLUMNS = [
     "kinase",
@@ -52,7 +52,7 @@ def detection_limit(depth: int, min_support: int, probability: float = 0.95) -> 
     for _ in range(40):
         mid = (low + high) / 2
         low, high = (low, mid) if detected(mid) else (mid, high)
-    return round(high, 4)
+    return math.ceil(high * 10_000) / 10_000  # rounded up: the limit still meets its probability
 
 
 def breakpoint_junctions(tx, exons: list, role: str) -> list:
@@ -107,3 +107,26 @@ def kinase_evaluability(bam, annotation, kinases: dict, clinical: dict, min_supp
                      "depths": ",".join(map(str, depths)), "depth": depth, "lod_fraction": lod, "status": status,
                      "reason": reason})  # fmt: skip
     return rows
+
+
+def main(snakemake) -> None:
+    import pandas as pd
+    import pysam
+
+    from common.knowledge_base import load_kinases
+    from common.rulelog import atomic_write
+    from qc.gates import QcSettings
+    from reference.kb_check import load_annotation, read_kb_check
+
+    settings = QcSettings.from_config(snakemake.params.qc)
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    with pysam.AlignmentFile(snakemake.input.bam) as bam:
+        rows = kinase_evaluability(bam, annotation, load_kinases(snakemake.input.kinases),
+                                   read_kb_check(snakemake.input.kb_check), snakemake.params.min_support,
+                                   settings.max_kinase_lod, CountSettings.from_config(snakemake.params.abundance))  # fmt: skip
+    for row in rows:
+        lod = f"down to {row['lod_fraction']:.1%}" if row["status"] == "evaluable" else row["reason"]
+        logging.info("%s: %s (%s wild-type fragments) %s", row["kinase"], row["status"], row["depth"], lod)
+    table = pd.DataFrame(rows, columns=EVALUABILITY_COLUMNS)
+    with atomic_write(snakemake.output[0]) as out:
+        table.to_csv(out, sep="\t", index=False, na_rep=".")

@@ -11,6 +11,7 @@
 """
 
 import json
+import logging
 import statistics
 
 import pysam
@@ -57,8 +58,8 @@ def bam_metrics(path: str, max_pairs: int = 2_000_000) -> dict:
                 pending[read.query_name] = unclipped_five_prime(read)
                 continue
             keys.add(tuple(sorted((mate, unclipped_five_prime(read)))))
-            if read.is_proper_pair and read.template_length:
-                inserts.append(abs(read.template_length))
+            if read.is_proper_pair and 0 < abs(read.template_length) <= 1000 and "N" not in read.cigarstring:
+                inserts.append(abs(read.template_length))  # unspliced pairs only: STAR's TLEN spans introns
             pairs += 1
             if pairs >= max_pairs:
                 break
@@ -97,3 +98,45 @@ def _percent(text) -> float | None:
         return float(str(text).rstrip("%"))
     except (TypeError, ValueError):
         return None
+
+
+METRIC_COLUMNS = [
+    "sample", "input_read_pairs", "trimmed_read_pairs", "aligned_read_pairs", "uniquely_mapped_pct",
+    "too_short_pct", "chimeric_pct", "duplication_pct", "insert_size_median", "control_reads_median",
+    "control_genes", "input_status", "gate_failures",
+]  # fmt: skip
+
+
+def sample_metrics(sample: str, star_log: str, fastp_json: str | None, bam: str, reads_per_gene: str, annotation,
+                   control_names: list, check: dict) -> dict:  # fmt: skip
+    """One row of metrics.tsv (before the gates)."""
+    controls = control_gene_reads(reads_per_gene, annotation, control_names)
+    row = {"sample": sample, "input_read_pairs": int(check.get("read_pairs") or 0), **fastp_metrics(fastp_json),
+           **star_log_metrics(star_log), **bam_metrics(bam)}  # fmt: skip
+    row.pop("pairs_examined", None)
+    row["control_reads_median"] = statistics.median(controls.values()) if controls else None
+    row["control_genes"] = ",".join(f"{g}:{n}" for g, n in controls.items()) or "."
+    row["input_status"] = (
+        check.get("status", "ok") if check.get("status") == "ok" else f"{check['status']}: {check['reason']}"
+    )
+    return row
+
+
+def main(snakemake) -> None:
+    from align.fastq_check import read_verdict
+    from common.annotation import load_gtf
+    from common.rulelog import atomic_write
+    from qc.gates import QcSettings, gate_failures
+
+    settings = QcSettings.from_config(snakemake.params.qc)
+    check = read_verdict(snakemake.input.check)
+    row = sample_metrics(snakemake.wildcards.sample, snakemake.input.star_log, snakemake.input.get("fastp"),
+                         snakemake.input.bam, snakemake.input.gene_counts, load_gtf(snakemake.input.gtf),
+                         list(settings.control_genes), check)  # fmt: skip
+    failures = gate_failures(row, settings)
+    row["gate_failures"] = "; ".join(failures) or "."
+    for failure in failures:
+        logging.warning("QC gate failed: %s", failure)
+    with atomic_write(snakemake.output[0]) as out:
+        out.write("\t".join(METRIC_COLUMNS) + "\n")
+        out.write("\t".join("." if row.get(c) is None else str(row[c]) for c in METRIC_COLUMNS) + "\n")

@@ -24,6 +24,7 @@ from report.resistance import (
     resistance_table,
 )
 from report.sample_report import build_report, collect_versions, render_html, star_qc
+from report.status import status_block
 
 
 def main(snakemake) -> None:
@@ -61,8 +62,13 @@ def main(snakemake) -> None:
              **caller_versions(callers, {c: snakemake.input.get(f"version_{c}") for c in callers})}  # fmt: skip
     versions = collect_versions(snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name,
                                 snakemake.params.gtf_name, tools)  # fmt: skip
+    status = status_block(
+        snakemake.input.metrics, snakemake.input.evaluability, len(kinases), snakemake.params.qc
+    )
+    logging.info("sample status: %s%s", status["sample_status"],
+                 f" ({'; '.join(status['reasons'])})" if status["reasons"] else "")  # fmt: skip
     report = build_report(sample, kinases, calls, star_qc(snakemake.input.star_final), trend, versions, kb,
-                          annotation, resistance, callers)  # fmt: skip
+                          annotation, resistance, callers, status)  # fmt: skip
     with atomic_write(snakemake.output.json) as out:
         json.dump(report, out, indent=2)
     with atomic_write(snakemake.output.html) as out:

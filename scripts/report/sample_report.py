@@ -13,7 +13,7 @@ import re
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
 CAVEATS = [
@@ -175,7 +175,7 @@ def _therapy(t: dict) -> dict:
 
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None,
-                 callers: list | None = None) -> dict:  # fmt: skip
+                 callers: list | None = None, status: dict | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     from report.kinase import therapies_for
 
@@ -206,7 +206,9 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
             "trend": _trend_rows(trend, call, sample["sample"]),
             "diagram": diagram(call, annotation, kb),
         })  # fmt: skip
-    headline = _headline(entries)
+    status = status or {"sample_status": "no fusion detected" if not entries else "fusion detected", "reasons": [],
+                        "input": "ok", "gates": [], "kinases": [], "metrics": {}}  # fmt: skip
+    headline = _headline(entries, status)
     hotspots = _resistance_rows(resistance)
     headline["resistance"] = [
         f"{h['gene']} {h['mutation']} ({h['alt_fraction'] * 100:.0f}%{', new since ' + h['previous_sample'] if h['new'] == 'yes' else ''})"
@@ -235,11 +237,11 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": versions, "callers": list(callers or []), "headline": headline, "kinase_fusions": entries, "other_fusions": others,
         "resistance_hotspots": hotspots,
-        "qc": qc, "caveats": caveats(tumour_type), "sources": sources,
+        "qc": qc, "status": status, "caveats": caveats(tumour_type, status), "sources": sources,
     }  # fmt: skip
 
 
-def _headline(entries: list) -> dict:
+def _headline(entries: list, status: dict) -> dict:
     actionable = [e for e in entries if e["actionable"] == "yes"]
     review = [e for e in entries if e["actionable"] == "review"]
     if actionable:
@@ -253,11 +255,22 @@ def _headline(entries: list) -> dict:
         text = (f"{top['fusion']}: kinase fusion that needs review before it can be called actionable "
                 f"({top['review_reason']})")  # fmt: skip
         return {"status": "review", "fusion": top["fusion"], "tier": top["tier"], "text": text}
-    return {"status": "none", "fusion": None, "tier": None, "text": "No actionable kinase fusion found."}
+    if status["sample_status"] == "not evaluable":  # never a negative from a sample that cannot show one
+        text = f"Not evaluable: this sample cannot show whether a kinase fusion is present ({'; '.join(status['reasons'])})."
+        return {"status": "not evaluable", "fusion": None, "tier": None, "text": text}
+    evaluable = [k for k in status["kinases"] if k["status"] == "evaluable"]
+    limits = ", ".join(f"{k['kinase']} {k['lod_fraction']:.0%}" for k in evaluable)
+    text = "No actionable kinase fusion found."
+    if evaluable:
+        text += f" Kinases evaluable down to these fusion fractions: {limits}."
+    return {"status": "none", "fusion": None, "tier": None, "text": text}
 
 
-def caveats(tumour_type: str | None) -> list:
+def caveats(tumour_type: str | None, status: dict | None = None) -> list:
     notes = list(CAVEATS)
+    if status and status["sample_status"] == "fusion detected" and status["reasons"]:
+        notes.insert(0, f"This sample failed QC ({'; '.join(status['reasons'])}): the fusion is reported, but "
+                        "a negative result for other kinases would not be reliable.")  # fmt: skip
     if tumour_type is None:
         notes.insert(0, "No tumour type was given: tiers assume none, so only tumour-agnostic approvals count at their "
                         "level and every other indication counts as level 3B at best; each therapy's own indication "

@@ -11,8 +11,13 @@ from report.sample_report import html_environment
 SUMMARY_COLUMNS = [
     "sample", "patient", "timepoint", "tumour_type", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
     "abundance_ci_high", "therapies", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
-    "report", "callers", "versions",
+    "report", "callers", "versions", "status", "status_reasons",
 ]  # fmt: skip
+MQC_HEADER = """# id: 'fusion_status'
+# section_name: 'Fusion status and QC gates'
+# description: 'Sample status (fusion detected / no fusion detected / not evaluable / failed) and the QC metrics its gates read (kinase-fusion pipeline).'
+# plot_type: 'table'
+"""
 TOOLS = ("star", "samtools")  # always listed; the external callers run follow
 
 
@@ -30,7 +35,15 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
     ]
     top = listed[0] if listed else None
     others = [f["fusion"] for f in fusions if f is not top]
-    finding = "none" if top is None else FINDINGS[top["actionable"]]
+    status = report.get("status", {})
+    sample_status = status.get("sample_status", ".")
+    if str(status.get("input", "ok")).startswith("failed"):
+        sample_status = "failed"  # the input could not be read: the reason says which file and why
+    finding = (
+        FINDINGS[top["actionable"]]
+        if top
+        else ("none" if sample_status == "no fusion detected" else "not evaluable")
+    )
     return {
         "sample": report["sample"], "patient": report["patient"], "timepoint": report["timepoint"],
         "tumour_type": report["tumour_type"]["code"] or ".", "finding": finding,
@@ -45,6 +58,7 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
         "chimeric_pct": report["qc"]["chimeric_pct"],
         "report": os.path.relpath(os.path.join(os.path.dirname(report_path), "report.html"), outdir),
         "callers": ",".join(report.get("callers", [])) or ".", "versions": tool_versions(report),
+        "status": sample_status, "status_reasons": "; ".join(status.get("reasons", [])) or ".",
     }  # fmt: skip
 
 
@@ -65,12 +79,28 @@ def render_summary(table: pd.DataFrame, versions: dict) -> str:
     return html_environment(missing="").get_template("summary.html.j2").render(rows=rows, versions=versions)
 
 
+def qc_table(metric_paths: list, summary: pd.DataFrame) -> pd.DataFrame:
+    """The run-level QC table: every sample's metrics.tsv row with its status."""
+    metrics = pd.concat([pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False) for p in metric_paths],
+                        ignore_index=True)  # fmt: skip
+    status = summary[["sample", "status", "finding"]].astype(str)
+    return status.merge(metrics, on="sample", how="right")[
+        ["sample", "status", "finding"] + list(metrics.columns[1:])
+    ]
+
+
 def main(snakemake) -> None:
     from common.rulelog import atomic_write
 
     table = summarise(list(snakemake.input.reports), snakemake.params.outdir)
     with atomic_write(snakemake.output.tsv) as out:
         table.to_csv(out, sep="\t", index=False, na_rep=".", float_format="%.4f")
+    qc = qc_table(list(snakemake.input.metrics), table)
+    with atomic_write(snakemake.output.qc) as out:
+        qc.to_csv(out, sep="\t", index=False)
+    with atomic_write(snakemake.output.multiqc) as out:  # MultiQC custom content: one table of the run
+        out.write(MQC_HEADER)
+        qc.rename(columns={"sample": "Sample"}).to_csv(out, sep="\t", index=False)
     versions = {}
     if len(snakemake.input.reports):
         with open(snakemake.input.reports[0]) as fh:

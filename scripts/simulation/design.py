@@ -47,6 +47,7 @@ class SampleSpec:
         default_factory=dict
     )  # gene -> {protein position: (aa, share of its transcripts)}
     tumour_type: str = ""  # OncoTree code written to the sample sheet
+    coverage_scale: float = 1.0  # on the genes' default coverages: a low-depth library
     artefacts: dict = field(default_factory=dict)  # artefact class -> parameters (simulate.write_artefacts)
 
 
@@ -67,7 +68,7 @@ DEMO_DESIGN = [
     SampleSpec(
         "S3", "P3", 1,
         [FusionSpec("EML4", 13, "ALK", 20, 0.4), FusionSpec("ALK", 19, "EML4", 14, coverage=20.0),
-         FusionSpec("YWHAE", 5, "ROS1", 34, 0.4), FusionSpec("CCDC6", 1, "RET", 12, coverage=9.0)],
+         FusionSpec("YWHAE", 5, "ROS1", 34, 0.4), FusionSpec("CCDC6", 1, "RET", 12, coverage=14.0)],
         tumour_type="LUAD",
     ),
     SampleSpec("S4", "P4", 1, [FusionSpec("HMBOX1", 6, "ALK", 20, 0.20)], {"HMBOX1": 500.0}, tumour_type="IMT"),
@@ -79,7 +80,9 @@ DEMO_DESIGN = [
         tumour_type="IMT",
     ),
     SampleSpec("S6", "P6", 1, [], tumour_type="NSCLC"),
-    SampleSpec("S7", "P7", 1, [FusionSpec("FGFR3", 17, "TACC3", 11, 0.4)], tumour_type="BLCA"),
+    SampleSpec("S7", "P7", 1, [FusionSpec("FGFR3", 17, "TACC3", 11, 0.5)], {"FGFR3": 50.0}, tumour_type="BLCA"),
+    # a failed library: 4% of the usual depth, no fusion; it must come out "not evaluable", never negative
+    SampleSpec("S8", "P8", 1, [], tumour_type="NSCLC", coverage_scale=0.04),
 ]  # fmt: skip
 
 

@@ -45,7 +45,8 @@ class GeneSpec:
     )
 
 
-# Real exon counts, strands, canonical transcript IDs, protein lengths and
+# Kinases are expressed at 25x, enough for every kinase to be evaluable down to about 25% in a demo
+# sample (qc/evaluability.py). Real exon counts, strands, canonical transcript IDs, protein lengths and
 # exon-start codons where known (NTRK1 P04629: exon 11 at codon 418, exon 12
 # inside codon 452; NTRK3 Q16288: exon 15 inside codon 529; ROS1 P08922: exon
 # 34 inside codon 1853, as in the Ensembl 110 translation), so the demo proves
@@ -54,7 +55,7 @@ class GeneSpec:
 GENES = [
     GeneSpec(
         "NTRK1", "ENSG00000198400", "ENST00000524377", "+", 17, 796,
-        {9: 330, 10: 399, 11: 418, 12: (452, 1)}, {595: "G", 667: "G"}, 10.0,
+        {9: 330, 10: 399, 11: 418, 12: (452, 1)}, {595: "G", 667: "G"}, 25.0,
         # the 760-aa isoform: exon 9 ends 108 bases (36 codons, residues 363-398) earlier
         isoforms=(("ENST00000392302", 9, 108, ("basic",)),),
     ),
@@ -63,17 +64,17 @@ GENES = [
     GeneSpec("CTBS", "ENSG00000117151", "ENSTSIM00000001", "+", 7, 385, {7: 330}),
     GeneSpec("GNG5", "ENSG00000174021", "ENSTSIM00000002", "+", 3, 68, {2: 20}),
     GeneSpec("ALK", "ENSG00000171094", "ENST00000389048", "-", 29, 1620, {20: 1058},
-             {1196: "L", 1202: "G", 1269: "G"}, 10.0),
+             {1196: "L", 1202: "G", 1269: "G"}, 25.0),
     GeneSpec("EML4", "ENSG00000143924", "ENST00000318522", "+", 23, 981, {7: 222, 14: 496}),
     GeneSpec("ROS1", "ENSG00000047936", "ENST00000368508", "-", 43, 2347, {34: (1853, 1)},
-             {2032: "G", 2033: "D", 2086: "L"}, 10.0),
+             {2032: "G", 2033: "D", 2086: "L"}, 25.0),
     GeneSpec("YWHAE", "ENSG00000108953", "ENSTSIM00000003", "-", 6, 255, {6: (200, 1)}),
     GeneSpec("HMBOX1", "ENSG00000147421", "ENSTSIM00000004", "+", 11, 420, {7: 260}),
-    GeneSpec("RET", "ENSG00000165731", "ENST00000355710", "+", 20, 1114, {12: 713}, {810: "G"}, 10.0),
+    GeneSpec("RET", "ENSG00000165731", "ENST00000355710", "+", 20, 1114, {12: 713}, {810: "G"}, 25.0),
     GeneSpec("CCDC6", "ENSG00000108091", "ENSTSIM00000005", "-", 9, 474, {2: 101}),
     GeneSpec("ETV6", "ENSG00000139083", "ENST00000396373", "+", 8, 452, {6: (336, 1)}),
-    GeneSpec("NTRK3", "ENSG00000140538", "ENST00000629765", "-", 20, 839, {15: (529, 1)}, {623: "G"}, 10.0),
-    GeneSpec("FGFR3", "ENSG00000068078", "ENST00000440486", "+", 18, 806, {18: 759}, {}, 10.0),
+    GeneSpec("NTRK3", "ENSG00000140538", "ENST00000629765", "-", 20, 839, {15: (529, 1)}, {623: "G"}, 25.0),
+    GeneSpec("FGFR3", "ENSG00000068078", "ENST00000440486", "+", 18, 806, {18: 759}, {}, 25.0),
     GeneSpec("TACC3", "ENSG00000013810", "ENSTSIM00000011", "+", 16, 838, {11: 549}),
     GeneSpec("EWSR1", "ENSG00000182944", "ENSTSIM00000006", "+", 17, 656, {8: 265}),
     GeneSpec("FLI1", "ENSG00000151702", "ENSTSIM00000007", "+", 9, 452, {6: 220}),

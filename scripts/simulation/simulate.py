@@ -76,7 +76,8 @@ def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int,
         writer = FastqPairWriter(out1, out2, rng, library)
         wild_type = {}
         for name, gene in genes.items():
-            cov = sample.coverage.get(name, gene.spec.coverage * coverage_scale) * (1 - fused5.get(name, 0.0))
+            default = gene.spec.coverage * coverage_scale * sample.coverage_scale
+            cov = sample.coverage.get(name, default) * (1 - fused5.get(name, 0.0))
             offsets = junctions5.get(name, ())
             parts, share_left = [], 1.0
             for pos, (aa, share) in sample.mutations.get(name, {}).items():

@@ -40,9 +40,8 @@ rule trim_reads:
         runtime=rule_resources("trim_reads", "runtime", 120),
     params:
         options=fastp_options,
-    shell:
-        "fastp -i {input.fq1} -I {input.fq2} -o {output.fq1} -O {output.fq2} {params.options}"
-        " -w {threads} -z 1 -j {output.json} -h {output.html} --report_title {wildcards.sample} > {log} 2>&1"
+    script:
+        "../../scripts/trim_reads.py"
 
 
 # One STAR run serves every caller (parameters in scripts/align/star_align.py).

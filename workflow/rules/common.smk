@@ -133,9 +133,17 @@ def fastp_options(wildcards):
     return " ".join(options + [trim["extra"]]).strip()
 
 
+def fastp_report(wildcards):
+    """fastp's JSON report of a sample, when trimming is on."""
+    if config["trim"]["enabled"]:
+        return {"fastp": f"{OUTDIR}/{wildcards.sample}/qc/fastp.json"}
+    return {}
+
+
 def qc_inputs(wildcards):
     """The per-sample files MultiQC reads: STAR's logs, and fastp's reports when trimming."""
     files = expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES)
+    files.append(f"{OUTDIR}/qc/fusion_status_mqc.tsv")
     if config["trim"]["enabled"]:
         files += expand(f"{OUTDIR}/{{sample}}/qc/fastp.json", sample=SAMPLES)
     return files
@@ -220,6 +228,8 @@ def final_outputs():
             f"{OUTDIR}/{sample}/resistance.tsv",
             f"{OUTDIR}/{sample}/report.json",
             f"{OUTDIR}/{sample}/report.html",
+            f"{OUTDIR}/{sample}/qc/metrics.tsv",
+            f"{OUTDIR}/{sample}/qc/kinase_evaluability.tsv",
         ]
     for patient in FOLLOWED_PATIENTS:
         outputs += [
@@ -229,6 +239,7 @@ def final_outputs():
     outputs += [
         f"{OUTDIR}/reference/kb_check.tsv",
         f"{OUTDIR}/summary.tsv",
+        f"{OUTDIR}/qc_metrics.tsv",
         f"{OUTDIR}/summary.html",
         f"{OUTDIR}/multiqc/multiqc_report.html",
     ]

@@ -14,6 +14,8 @@ rule interpret:
         fai=f"{OUTDIR}/reference/genome.fa.fai",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
         kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        metrics=f"{OUTDIR}/{{sample}}/qc/metrics.tsv",
+        evaluability=f"{OUTDIR}/{{sample}}/qc/kinase_evaluability.tsv",
         kinases=config["knowledge_base"]["kinases"],
         actionability=config["knowledge_base"]["actionability"],
         hotspots=config["knowledge_base"]["resistance_hotspots"],
@@ -43,6 +45,7 @@ rule interpret:
         previous_sample=previous_sample,
         min_support=config["actionability"]["min_support_tier1"],
         resistance=config["resistance"],
+        qc=config["qc"],
         callers=CALLERS,
         fasta_name=os.path.basename(config["reference"]["fasta"]),
         gtf_name=os.path.basename(config["reference"]["gtf"]),
@@ -53,7 +56,10 @@ rule interpret:
 rule run_summary:
     input:
         reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=SAMPLES),
+        metrics=expand(f"{OUTDIR}/{{sample}}/qc/metrics.tsv", sample=SAMPLES),
     output:
+        qc=f"{OUTDIR}/qc_metrics.tsv",
+        multiqc=f"{OUTDIR}/qc/fusion_status_mqc.tsv",
         tsv=f"{OUTDIR}/summary.tsv",
         html=report(
             f"{OUTDIR}/summary.html",
@@ -100,5 +106,5 @@ rule multiqc:
         inputs=lambda wildcards, input: " ".join(sorted({os.path.dirname(path) for path in input})),
         multiqc=python_tool("multiqc"),
     shell:
-        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star --module fastp"
+        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star --module fastp --module custom_content"
         " --outdir {params.outdir} {params.inputs} > {log} 2>&1"

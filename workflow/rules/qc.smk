@@ -1,0 +1,54 @@
+# QC metrics and gates per sample (scripts/qc/metrics.py, gates.py).
+rule qc_metrics:
+    input:
+        unpack(fastp_report),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
+        star_log=f"{OUTDIR}/{{sample}}/star/Log.final.out",
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        gene_counts=f"{OUTDIR}/{{sample}}/star/ReadsPerGene.out.tab",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        f"{OUTDIR}/{{sample}}/qc/metrics.tsv",
+    log:
+        f"{OUTDIR}/logs/qc_metrics/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/qc_metrics/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("qc_metrics", "mem_mb", 2000),
+        runtime=rule_resources("qc_metrics", "runtime", 60),
+    params:
+        qc=config["qc"],
+    script:
+        "../../scripts/qc_metrics.py"
+
+
+# Could this sample show a fusion of each kinase, and down to what fraction (scripts/qc/evaluability.py)?
+rule kinase_evaluability:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        kinases=config["knowledge_base"]["kinases"],
+    output:
+        f"{OUTDIR}/{{sample}}/qc/kinase_evaluability.tsv",
+    log:
+        f"{OUTDIR}/logs/kinase_evaluability/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/kinase_evaluability/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("kinase_evaluability", "mem_mb", 1000),
+        runtime=rule_resources("kinase_evaluability", "runtime", 30),
+    params:
+        qc=config["qc"],
+        abundance=config["abundance"],
+        min_support=config["builtin"]["min_support"],
+    script:
+        "../../scripts/kinase_evaluability.py"
