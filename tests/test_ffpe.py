@@ -50,7 +50,7 @@ def passing(out, sample):
 
 def test_truth_fusions_pass_with_their_abundance_and_nothing_else(ffpe_data, ffpe_run):
     truth = ffpe_data["truth"]
-    assert all(3 <= t["sim_junction_fragments"] <= 10 for t in truth)
+    assert all(3 <= t["sim_junction_fragments"] <= 15 for t in truth)  # a handful of molecules each
     for sample in ("F1", "F2", "F3"):
         calls = passing(ffpe_run, sample)
         expected = [t for t in truth if t["sample"] == sample]
