@@ -276,21 +276,71 @@ def _alignment_keys(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return starts, cigars
 
 
-def group_codes(*arrays, dense_first: int | None = None) -> tuple[np.ndarray, int]:
-    """Dense group id of each row over several integer columns (hash-based, linear time).
+def group_codes(*arrays) -> tuple[np.ndarray, int]:
+    """Dense group id of each row over several integer columns, numbered in order of first appearance.
 
-    `dense_first` says the first array already holds codes 0..dense_first-1.
+    The ids are those of pd.factorize on the rows' tuples. Sort-based: with
+    hundreds of thousands of distinct keys, a hash table misses the cache on
+    every row and sorting values is several times faster.
     """
-    if dense_first is None:
-        codes, uniques = pd.factorize(arrays[0])
-        n = len(uniques)
-    else:
-        codes, n = arrays[0], dense_first
+    codes = np.asarray(arrays[0], dtype=np.int64)
     for array in arrays[1:]:
-        other, other_uniques = pd.factorize(array)
-        codes, uniques = pd.factorize(codes.astype(np.int64) * len(other_uniques) + other)
-        n = len(uniques)
-    return codes, n
+        first, _ = _run_codes(*stable_order(codes))
+        other, n_other = _run_codes(*stable_order(array))
+        codes = first * n_other + other
+    return _appearance_codes(codes)
+
+
+def _run_codes(order: np.ndarray, ordered: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..n-1 of values in value order, from their stable order (see stable_order)."""
+    if not len(order):
+        return np.zeros(0, dtype=np.int64), 0
+    starts = _run_starts(ordered)
+    codes = np.empty(len(order), dtype=np.int64)
+    codes[order] = np.cumsum(starts) - 1
+    return codes, int(starts.sum())
+
+
+def _appearance_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..n-1 of values, value k being the k-th distinct value to appear (as pd.factorize)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), 0
+    order, ordered = stable_order(values)
+    starts = _run_starts(ordered)
+    first_rows = order[starts]  # a stable order puts each value's first row at the start of its run
+    appeared = np.zeros(len(values), dtype=np.int64)
+    appeared[first_rows] = 1
+    rank = np.cumsum(appeared) - 1
+    codes = np.empty(len(values), dtype=np.int64)
+    codes[order] = rank[first_rows][np.cumsum(starts) - 1]
+    return codes, len(first_rows)
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the one before."""
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return starts
+
+
+def stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(np.argsort(keys, kind="stable"), keys in that order) for integer keys.
+
+    Sorting values is several times faster than an indirect sort, so when the
+    key's range and the row index fit in 63 bits together, the index rides
+    in the low bits of the values sorted.
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), keys
+    index_bits = (len(keys) - 1).bit_length()
+    low = int(keys.min())
+    if (int(keys.max()) - low).bit_length() + index_bits <= 63:
+        packed = np.sort(((keys - low) << index_bits) | np.arange(len(keys)))
+        return packed & ((1 << index_bits) - 1), (packed >> index_bits) + low
+    order = np.argsort(keys, kind="stable")
+    return order, keys[order]
 
 
 def first_occurrence(codes: np.ndarray) -> np.ndarray:
@@ -326,9 +376,7 @@ def window_search(group: np.ndarray, pos: np.ndarray, query_group, query_lo, que
     Returns (query index, row index) pairs; cost grows with the matches, not
     with rows x queries.
     """
-    composite = (group << 40) | pos
-    order = np.argsort(composite, kind="stable")
-    ordered = composite[order]
+    order, ordered = stable_order((group << 40) | pos)
     lo = np.searchsorted(ordered, (query_group << 40) | np.maximum(query_lo, 0), "left")
     hi = np.searchsorted(ordered, (query_group << 40) | query_hi, "right")
     counts = hi - lo
