@@ -19,7 +19,8 @@ need 11. An intergenic breakend is judged on a 10 kb window around it.
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+
+from call.chimeric import stable_order
 
 INTERGENIC_WINDOW = 10_000
 
@@ -35,26 +36,24 @@ class Background:
     chroms: list = None  # chromosome names the integer codes index
 
     @classmethod
-    def from_clusters(cls, clusters: pd.DataFrame, chroms: list, gene_reads: dict | None = None):
-        """`clusters` with integer chromosome codes into `chroms` (all events, before any cut)."""
+    def from_clusters(cls, clusters, chroms: list, gene_reads: dict | None = None):
+        """`clusters` (DataFrame or columns), chromosomes as codes into `chroms`: all events, before any cut."""
+        c1, p1 = np.asarray(clusters["chr1"]), np.asarray(clusters["pos1"])
+        c2, p2 = np.asarray(clusters["chr2"]), np.asarray(clusters["pos2"])
+        # every event seen from each of its ends: (this end, the other end), side-1 ends first
+        chrom, pos = np.concatenate([c1, c2]).astype(np.int64), np.concatenate([p1, p2])
+        other_chrom, other_pos = np.concatenate([c2, c1]), np.concatenate([p2, p1])
+        offset = pos - np.min(pos, initial=0)
+        order, _ = stable_order((chrom << int(np.max(offset, initial=0)).bit_length()) | offset)
+        chrom, pos, other_chrom, other_pos = chrom[order], pos[order], other_chrom[order], other_pos[order]
         ends, pairs = {}, {}
-        c1, p1 = clusters["chr1"].to_numpy(), clusters["pos1"].to_numpy()
-        c2, p2 = clusters["chr2"].to_numpy(), clusters["pos2"].to_numpy()
-        for code in np.unique(np.concatenate([c1, c2])) if len(clusters) else []:
-            ends[chroms[code]] = np.sort(np.concatenate([p1[c1 == code], p2[c2 == code]]))
-        for first, second, pos_a, pos_b in ((c1, c2, p1, p2), (c2, c1, p2, p1)):
-            for code in np.unique(first) if len(clusters) else []:
-                rows = first == code
-                order = np.argsort(pos_a[rows], kind="stable")
-                entry = (pos_a[rows][order], second[rows][order], pos_b[rows][order])
-                name = chroms[code]
-                if name in pairs:
-                    entry = tuple(np.concatenate([a, b]) for a, b in zip(pairs[name], entry))
-                    order = np.argsort(entry[0], kind="stable")
-                    entry = tuple(x[order] for x in entry)
-                pairs[name] = entry
+        starts = np.flatnonzero(np.diff(chrom, prepend=-1))
+        for lo, hi in zip(starts, [*starts[1:], len(chrom)]):
+            name = chroms[chrom[lo]]
+            ends[name] = pos[lo:hi]
+            pairs[name] = (pos[lo:hi], other_chrom[lo:hi], other_pos[lo:hi])
         total_reads = sum((gene_reads or {}).values())
-        rate = len(clusters) / total_reads if total_reads else 0.0
+        rate = len(c1) / total_reads if total_reads else 0.0
         return cls(ends, pairs, rate, gene_reads or {}, list(chroms))
 
     def events_in(self, chrom: str, start: int, end: int) -> int:
