@@ -37,7 +37,7 @@ class Background:
 
     @classmethod
     def from_clusters(cls, clusters, chroms: list, gene_reads: dict | None = None):
-        """`clusters` (DataFrame or columns), chromosomes as codes into `chroms`: all events, before any cut."""
+        """`clusters` (DataFrame or columns), chromosome codes into `chroms`; all events, before any cut."""
         c1, p1 = np.asarray(clusters["chr1"]), np.asarray(clusters["pos1"])
         c2, p2 = np.asarray(clusters["chr2"]), np.asarray(clusters["pos2"])
         # every event seen from each of its ends: (this end, the other end), side-1 ends first
@@ -71,8 +71,10 @@ class Background:
                 continue
             positions, chroms2, positions2 = entry
             lo, hi = np.searchsorted(positions, one[1], "left"), np.searchsorted(positions, one[2], "right")
-            names = np.array([self.chroms[c] for c in chroms2[lo:hi]], dtype=object)
-            inside = (names == other[0]) & (positions2[lo:hi] >= other[1]) & (positions2[lo:hi] <= other[2])
+            code = self.chroms.index(other[0]) if other[0] in self.chroms else -1
+            inside = (
+                (chroms2[lo:hi] == code) & (positions2[lo:hi] >= other[1]) & (positions2[lo:hi] <= other[2])
+            )
             total += int(inside.sum())
         if region_a == region_b:
             total //= 2  # each intragenic event was seen from both of its ends
