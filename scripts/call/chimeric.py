@@ -186,16 +186,20 @@ def normalise_columns(junctions: Junctions) -> dict:
     chr_a, chr_b = records["chrA"], records["chrB"]
     swap = (chr_a > chr_b) | ((chr_a == chr_b) & (pos_a > pos_b))
     jtype = records["junction_type"]
-    motif = np.select([jtype == 1, jtype == 2], [1, -1], 0).astype(np.int8)  # +1: A is 5'
+    motif = (jtype == 1).astype(np.int8) - (jtype == 2)  # +1: A is 5'
+    masks = {}  # all bits set where swapped, one per integer type
 
     def pick(a, b, flip):
-        return np.where(flip, b, a)
+        """np.where(flip, b, a), branch-free: np.where stalls on a mask as random as this one."""
+        if a.dtype not in masks:
+            masks[a.dtype] = -flip.astype(a.dtype)
+        return a ^ ((a ^ b) & masks[a.dtype])
 
     # alignments in side order, so PCR copies read from either strand compare equal
     return {
         "chr1": pick(chr_a, chr_b, swap), "pos1": pick(pos_a, pos_b, swap), "dir1": pick(dir_a, dir_b, swap),
         "chr2": pick(chr_b, chr_a, swap), "pos2": pick(pos_b, pos_a, swap), "dir2": pick(dir_b, dir_a, swap),
-        "five_is_1": np.where(swap, -motif, motif),
+        "five_is_1": pick(motif, -motif, swap),
         "start1": pick(records["startA"], records["startB"], swap),
         "cigar1": pick(records["cigarA"], records["cigarB"], swap),
         "start2": pick(records["startB"], records["startA"], swap),
@@ -431,18 +435,17 @@ def _merge_adjacent(clusters: dict, distance: int) -> tuple[dict, np.ndarray]:
     """Greedy merge, best supported first; only multi-read clusters absorb others.
 
     `clusters` (columns) hold at least one read each. Returns the merged
-    clusters (column `cluster` = id) and, for every input row, the id of the
-    cluster it ended in.
+    clusters (column `cluster` = id: the rank in support order) and, for
+    every input row, the id of the cluster it ended in.
     """
     reads = clusters["junction_reads"]
     # a stable sort by support: most clusters are lone reads, they keep their order behind the others
     multi = np.flatnonzero(reads >= 2)
     order = np.concatenate([multi[np.argsort(-reads[multi], kind="stable")], np.flatnonzero(reads < 2)])
-    clusters = take(clusters, order)
-    target = np.arange(len(order))
+    target = np.arange(len(order))  # ids (ranks), as the rest of this function
     heads = np.arange(len(multi))
     if distance > 0 and len(heads) and len(order) > 1:
-        neighbours = _neighbours(clusters, heads, distance)
+        neighbours = _neighbours(clusters, order, heads, distance)
         for head in heads:  # best first: an absorbed head absorbs nothing
             if target[head] != head:
                 continue
@@ -451,31 +454,36 @@ def _merge_adjacent(clusters: dict, distance: int) -> tuple[dict, np.ndarray]:
                     target[other] = head
     kept = np.flatnonzero(target == np.arange(len(target)))
     absorbed = np.flatnonzero(target != np.arange(len(target)))
-    merged = take(clusters, kept)
+    merged = take(clusters, order[kept])
+    slot = np.empty(len(order), dtype=np.int64)  # row of each kept cluster in `merged`
+    slot[kept] = np.arange(len(kept))
     for column in ("junction_reads", "duplicates", "motif"):
-        total = clusters[column].copy()
-        np.add.at(total, target[absorbed], clusters[column][absorbed])
-        merged[column] = total[kept]
+        np.add.at(merged[column], slot[target[absorbed]], clusters[column][order[absorbed]])
     merged["cluster"] = kept
     inverse = np.empty(len(order), dtype=np.int64)
     inverse[order] = np.arange(len(order))
     return merged, target[inverse]
 
 
-def _neighbours(clusters: dict, heads: np.ndarray, distance: int) -> dict:
-    """{head: other rows within `distance` on both sides, same orientation}, rows in window_search order."""
-    (group,) = orientation_codes(clusters)
-    pos1, pos2 = clusters["pos1"], clusters["pos2"]
-    # only rows with a head nearby on side 1 can be neighbours: search among those, in their order
-    key = (group << 40) | pos1
-    head_keys = np.sort(key[heads])
-    after = np.minimum(np.searchsorted(head_keys, key - distance), len(head_keys) - 1)
-    candidates = np.flatnonzero(np.abs(head_keys[after] - key) <= distance)
+def _neighbours(clusters: dict, order: np.ndarray, heads: np.ndarray, distance: int) -> dict:
+    """{head: other clusters within `distance` on both sides, same orientation}, in window_search order.
+
+    Clusters are named by their rank in `order`.
+    """
+    # only clusters in the bin of a head's pos1 or the bins beside it (bins wider than `distance`) can be
+    # neighbours: search among those, in their order (a hash lookup is cheaper than a search on every row)
+    bins = clusters["pos1"][order] >> int(distance).bit_length()
+    head_bins = bins[heads]
+    candidates = np.flatnonzero(
+        pd.Series(bins).isin(np.concatenate([head_bins - 1, head_bins, head_bins + 1]))
+    )
+    near, at_head = take(clusters, order[candidates]), take(clusters, order[heads])
+    group, head_group = orientation_codes(near, at_head)
     query, found = window_search(
-        group[candidates], pos1[candidates], group[heads], pos1[heads] - distance, pos1[heads] + distance
+        group, near["pos1"], head_group, at_head["pos1"] - distance, at_head["pos1"] + distance
     )
     row = candidates[found]
-    close = (np.abs(pos2[row] - pos2[heads[query]]) <= distance) & (row != heads[query])
+    close = (np.abs(near["pos2"][found] - at_head["pos2"][query]) <= distance) & (row != heads[query])
     neighbours: dict = {}
     for q, r in zip(query[close], row[close]):
         neighbours.setdefault(heads[q], []).append(r)
