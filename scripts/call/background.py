@@ -43,9 +43,11 @@ class Background:
         # every event seen from each of its ends: (this end, the other end), side-1 ends first
         chrom, pos = np.concatenate([c1, c2]).astype(np.int64), np.concatenate([p1, p2])
         other_chrom, other_pos = np.concatenate([c2, c1]), np.concatenate([p2, p1])
-        offset = pos - np.min(pos, initial=0)
-        order, _ = stable_order((chrom << int(np.max(offset, initial=0)).bit_length()) | offset)
-        chrom, pos, other_chrom, other_pos = chrom[order], pos[order], other_chrom[order], other_pos[order]
+        low = np.min(pos, initial=0)
+        bits = int(np.max(pos - low, initial=0)).bit_length()
+        order, ordered = stable_order((chrom << bits) | (pos - low))
+        chrom, pos = ordered >> bits, (ordered & ((1 << bits) - 1)) + low
+        other_chrom, other_pos = other_chrom[order], other_pos[order]
         ends, pairs = {}, {}
         starts = np.flatnonzero(np.diff(chrom, prepend=-1))
         for lo, hi in zip(starts, [*starts[1:], len(chrom)]):

@@ -86,20 +86,21 @@ def spanning_support(clusters, spans, window: int) -> tuple[np.ndarray, np.ndarr
         pos1_c, pos2_c = np.asarray(clusters["pos1"]), np.asarray(clusters["pos2"])
         m1, m2 = np.asarray(spans["pos1"]), np.asarray(spans["pos2"])
         span_idx, cl_idx = window_search(group_c, pos1_c, group_s, m1 - window, m1 + window)
+        near = np.abs(m2[span_idx] - pos2_c[cl_idx]) <= window  # only pairs near on both sides count
+        span_idx, cl_idx = span_idx[near], cl_idx[near]
         d1 = np.asarray(clusters["dir1"])[cl_idx]
         d2 = np.asarray(clusters["dir2"])[cl_idx]
         bp1, bp2 = pos1_c[cl_idx], pos2_c[cl_idx]
         mate1, mate2 = m1[span_idx], m2[span_idx]
-        near = np.abs(mate2 - bp2) <= window
         side1 = np.where(d1 == 1, mate1 <= bp1, mate1 >= bp1)
         side2 = np.where(d2 == 1, mate2 <= bp2, mate2 >= bp2)
-        ok = near & side1 & side2
+        ok = side1 & side2
         reads = np.asarray(clusters["junction_reads"])[cl_idx]
         supported = _best_per_span(span_idx[ok], cl_idx[ok], reads[ok])
         np.add.at(spanning, supported[1], 1)
         unassigned = np.ones(n_spans, dtype=bool)
         unassigned[supported[0]] = False
-        wrong = near & unassigned[span_idx]
+        wrong = unassigned[span_idx]
         contradicted = _best_per_span(span_idx[wrong], cl_idx[wrong], reads[wrong])
         np.add.at(inconsistent, contradicted[1], 1)
     return spanning, inconsistent

@@ -423,12 +423,24 @@ def window_search(group: np.ndarray, pos: np.ndarray, query_group, query_lo, que
     # (group, position) in one int64, positions in as few bits as they need (so stable_order can sort values)
     bits = int(max(np.max(pos, initial=0), np.max(query_hi, initial=0)) + 1).bit_length()
     order, ordered = stable_order((group << bits) | pos)
-    lo = np.searchsorted(ordered, (query_group << bits) | np.maximum(query_lo, 0), "left")
-    hi = np.searchsorted(ordered, (query_group << bits) | query_hi, "right")
+    lo = _search(ordered, (query_group << bits) | np.maximum(query_lo, 0), "left")
+    hi = _search(ordered, (query_group << bits) | query_hi, "right")
     counts = hi - lo
     query = np.repeat(np.arange(len(counts)), counts)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     return query, order[np.repeat(lo, counts) + offsets]
+
+
+def _search(ordered: np.ndarray, values: np.ndarray, side: str) -> np.ndarray:
+    """np.searchsorted(ordered, values, side), the values searched in sorted order.
+
+    Each search then starts where the last one ended, in memory already
+    cached: several times faster for many values in a large array.
+    """
+    order, sorted_values = stable_order(values)
+    found = np.empty(len(values), dtype=np.int64)
+    found[order] = np.searchsorted(ordered, sorted_values, side)
+    return found
 
 
 def _merge_adjacent(clusters: dict, distance: int) -> tuple[dict, np.ndarray]:
