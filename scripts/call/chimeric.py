@@ -325,37 +325,43 @@ def group_codes(*arrays) -> tuple[np.ndarray, int]:
 
     The ids are those of pd.factorize on the rows' tuples. Sort-based: with
     hundreds of thousands of distinct keys, a hash table misses the cache on
-    every row and sorting values is several times faster.
+    every row and sorting values is several times faster. Rows are sorted on
+    the first column, then only rows still tied are sorted on the next.
     """
-    codes = np.asarray(arrays[0], dtype=np.int64)
+    order, ordered = stable_order(arrays[0])
+    starts = _run_starts(ordered)
     for array in arrays[1:]:
-        first, _ = _run_codes(*stable_order(codes))
-        other, n_other = _run_codes(*stable_order(array))
-        codes = first * n_other + other
-    return _appearance_codes(codes)
+        order, starts = _break_ties(order, starts, np.asarray(array))
+    return _appearance_codes(order, starts)
 
 
-def _run_codes(order: np.ndarray, ordered: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes 0..n-1 of values in value order, from their stable order (see stable_order)."""
+def _break_ties(order: np.ndarray, starts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stable order and run starts of rows sorted (as before, then) on `values`, within runs of ties."""
+    run = np.cumsum(starts) - 1
+    tied = np.flatnonzero(np.bincount(run)[run] > 1)  # positions in runs of two or more rows
+    if not len(tied):
+        return order, starts
+    rows = order[tied]
+    value_order, value_ordered = stable_order(values[rows])
+    value_codes = np.empty(len(rows), dtype=np.int64)
+    value_codes[value_order] = np.cumsum(_run_starts(value_ordered)) - 1
+    tied_run = np.cumsum(_run_starts(run[tied])) - 1  # the tied runs numbered 0.. in order
+    within, keys = stable_order(tied_run * (value_codes[value_order[-1]] + 1) + value_codes)
+    order, starts = order.copy(), starts.copy()
+    order[tied] = rows[within]
+    starts[tied] = _run_starts(keys)
+    return order, starts
+
+
+def _appearance_codes(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of rows from their stable sort order and run starts, the k-th group to appear being k."""
     if not len(order):
         return np.zeros(0, dtype=np.int64), 0
-    starts = _run_starts(ordered)
-    codes = np.empty(len(order), dtype=np.int64)
-    codes[order] = np.cumsum(starts) - 1
-    return codes, int(starts.sum())
-
-
-def _appearance_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes 0..n-1 of values, value k being the k-th distinct value to appear (as pd.factorize)."""
-    if not len(values):
-        return np.zeros(0, dtype=np.int64), 0
-    order, ordered = stable_order(values)
-    starts = _run_starts(ordered)
-    first_rows = order[starts]  # a stable order puts each value's first row at the start of its run
-    appeared = np.zeros(len(values), dtype=np.int64)
+    first_rows = order[starts]  # a stable order puts each group's first row at the start of its run
+    appeared = np.zeros(len(order), dtype=np.int64)
     appeared[first_rows] = 1
     rank = np.cumsum(appeared) - 1
-    codes = np.empty(len(values), dtype=np.int64)
+    codes = np.empty(len(order), dtype=np.int64)
     codes[order] = rank[first_rows][np.cumsum(starts) - 1]
     return codes, len(first_rows)
 
