@@ -32,7 +32,8 @@ _NAMES = [
 ]  # fmt: skip
 _WANTED = ["chrA", "brkA", "strandA", "chrB", "brkB", "strandB", "junction_type", "repeat_left", "repeat_right",
            "startA", "cigarA", "startB", "cigarB", "num_chim_aln"]  # fmt: skip
-_TEXT = ("chrA", "chrB", "strandA", "strandB", "cigarA", "cigarB")
+_TEXT = ("chrA", "chrB", "cigarA", "cigarB")
+_STRANDS = {"strandA": pa.bool_(), "strandB": pa.bool_()}  # '+' true, '-' false (no strings to hash)
 _INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB": pa.int64(),
          "junction_type": pa.int8(), "repeat_left": pa.int16(), "repeat_right": pa.int16(),
          "num_chim_aln": pa.float32()}  # fmt: skip
@@ -108,12 +109,16 @@ def read_junctions(path: str) -> Junctions:
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(has_header), block_size=1 << 26),
+            # blocks small enough for every thread to get several
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(has_header), block_size=1 << 23),
             parse_options=pacsv.ParseOptions(
                 delimiter="\t", quote_char=False, invalid_row_handler=_skip_comment
             ),
             convert_options=pacsv.ConvertOptions(
-                include_columns=wanted, column_types={**{c: as_dict for c in _TEXT}, **_INTS}
+                include_columns=wanted,
+                column_types={**{c: as_dict for c in _TEXT}, **_STRANDS, **_INTS},
+                true_values=["+"],
+                false_values=["-"],
             ),
         ).unify_dictionaries()
     except (pa.ArrowInvalid, OSError) as err:
@@ -124,8 +129,8 @@ def read_junctions(path: str) -> Junctions:
     chroms, chr_a, chr_b = _shared_codes(columns["chrA"], columns["chrB"])
     cigars, cigar_a, cigar_b = _shared_codes(columns["cigarA"], columns["cigarB"])
     records = {
-        "chrA": chr_a, "brkA": columns["brkA"].to_numpy(), "plusA": _is_plus(columns["strandA"]),
-        "chrB": chr_b, "brkB": columns["brkB"].to_numpy(), "plusB": _is_plus(columns["strandB"]),
+        "chrA": chr_a, "brkA": columns["brkA"].to_numpy(), "plusA": _plus(columns["strandA"]),
+        "chrB": chr_b, "brkB": columns["brkB"].to_numpy(), "plusB": _plus(columns["strandB"]),
         "junction_type": columns["junction_type"].to_numpy(),
         # the junction can slide over this many bases: the two sides' shared (micro)homology
         "homology": columns["repeat_left"].to_numpy().astype(np.int16) + columns["repeat_right"].to_numpy(),
@@ -159,9 +164,8 @@ def _shared_codes(column_a, column_b) -> tuple[list, np.ndarray, np.ndarray]:
     return values, (map_a[codes_a] if len(map_a) else codes_a), (map_b[codes_b] if len(map_b) else codes_b)
 
 
-def _is_plus(column) -> np.ndarray:
-    codes, values = _codes(column)
-    return np.array([v == "+" for v in values], dtype=bool)[codes] if values else np.zeros(0, dtype=bool)
+def _plus(column) -> np.ndarray:
+    return column.to_numpy() if column.num_chunks else np.zeros(0, dtype=bool)
 
 
 def normalise(junctions: Junctions) -> pd.DataFrame:
