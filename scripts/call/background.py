@@ -17,6 +17,7 @@ need 11. An intergenic breakend is judged on a 10 kb window around it.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -58,6 +59,11 @@ class Background:
         rate = len(c1) / total_reads if total_reads else 0.0
         return cls(ends, pairs, rate, gene_reads or {}, list(chroms))
 
+    @cached_property
+    def codes(self) -> dict:
+        """{chromosome name: code}."""
+        return {name: code for code, name in enumerate(self.chroms)}
+
     def events_in(self, chrom: str, start: int, end: int) -> int:
         positions = self.ends.get(chrom)
         if positions is None:
@@ -73,7 +79,7 @@ class Background:
                 continue
             positions, chroms2, positions2 = entry
             lo, hi = np.searchsorted(positions, one[1], "left"), np.searchsorted(positions, one[2], "right")
-            code = self.chroms.index(other[0]) if other[0] in self.chroms else -1
+            code = self.codes.get(other[0], -1)
             inside = (
                 (chroms2[lo:hi] == code) & (positions2[lo:hi] >= other[1]) & (positions2[lo:hi] <= other[2])
             )

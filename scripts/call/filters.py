@@ -42,6 +42,9 @@ class Filter:
     description: str
 
 
+_BREAKENDS = ["chr5", "pos5", "dir5", "chr3", "pos3", "dir3"]  # row loops iterate only the columns they read
+
+
 def _support(t: pd.DataFrame) -> np.ndarray:
     return (t["junction_reads"] + t["spanning_pairs"]).to_numpy()
 
@@ -77,7 +80,8 @@ def gene_vicinity(t, ctx):
     if ctx.annotation is None:
         return hits
     distance = ctx.params.vicinity_distance
-    for i, row in enumerate(t.itertuples(index=False)):
+    sides = t[["gene_id5", "gene_id3", "gene5", "gene3", "chr5", "chr3", "pos5", "pos3"]]
+    for i, row in enumerate(sides.itertuples(index=False)):
         for gene_side, other in (("5", "3"), ("3", "5")):
             gene_id = getattr(row, f"gene_id{gene_side}")
             if gene_id in (".", "") or getattr(row, f"gene{other}") != ".":
@@ -140,7 +144,7 @@ def low_complexity_flanks(t, ctx):
     if ctx.fasta is None:
         return hits
     n = ctx.params.flank_length
-    for i, row in enumerate(t.itertuples(index=False)):
+    for i, row in enumerate(t[_BREAKENDS].itertuples(index=False)):
         five, _ = five_prime_flanks(ctx.fasta, row.chr5, row.pos5, row.dir5, n)
         three, _ = three_prime_flanks(ctx.fasta, row.chr3, row.pos3, row.dir3, n)
         hits[i] = low_complexity(five, ctx.params.homopolymer) or low_complexity(
@@ -155,7 +159,7 @@ def homologs(t, ctx):
     if ctx.fasta is None:
         return hits
     n, limit = ctx.params.homology_length, ctx.params.max_identity
-    for i, row in enumerate(t.itertuples(index=False)):
+    for i, row in enumerate(t[_BREAKENDS].itertuples(index=False)):
         retained5, continuation = five_prime_flanks(ctx.fasta, row.chr5, row.pos5, row.dir5, n)
         retained3, preceding = three_prime_flanks(ctx.fasta, row.chr3, row.pos3, row.dir3, n)
         hits[i] = (
