@@ -16,6 +16,7 @@ import pandas as pd
 
 from call.background import Background
 from call.chimeric import (
+    KEY,
     cigar_table,
     normalise_columns,
     orientation_codes,
@@ -267,7 +268,7 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
     context = context or FilterContext(params, annotation)
     context.params, context.annotation = params, annotation
     context.background = Background.from_clusters(clusters, junctions.chroms, gene_reads)
-    spans = take(records, spanning_rows(records, junctions.cigars))
+    spans = take(records, spanning_rows(records, junctions.cigars), KEY)
     spanning, inconsistent = spanning_support(clusters, spans, params.spanning_window)
     support = clusters["junction_reads"] + spanning
     reported = np.flatnonzero(support >= params.report_min_support)

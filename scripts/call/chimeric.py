@@ -40,6 +40,7 @@ _INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB":
 _CIGAR = re.compile(r"(-?\d+)([MIDNSHPX=p])")
 
 KEY = ["chr1", "pos1", "dir1", "chr2", "pos2", "dir2"]
+FRAGMENT = ["dir1", "start1", "cigar1", "dir2", "start2", "cigar2"]  # what _fragment_keys reads
 
 
 @dataclass
@@ -58,9 +59,9 @@ class Junctions:
         return pd.DataFrame(self.columns)
 
 
-def take(columns: dict, rows) -> dict:
-    """The given rows (indices or a boolean mask) of every column."""
-    return {name: values[rows] for name, values in columns.items()}
+def take(columns: dict, rows, names=None) -> dict:
+    """The given rows (indices or a boolean mask) of every column, or of the columns `names`."""
+    return {name: columns[name][rows] for name in names or columns}
 
 
 def as_columns(records) -> dict:
@@ -254,7 +255,7 @@ def split_read_clusters(records: dict, merge_distance: int = 5, cigars: list | N
     duplicate = np.zeros(len(rows), dtype=bool)
     shared = np.bincount(codes, minlength=n)[codes] > 1  # a lone read has no PCR copy to compare with
     if shared.any():
-        copies, _ = group_codes(codes[shared], *_fragment_keys(take(records, rows[shared]), cigars))
+        copies, _ = group_codes(codes[shared], *_fragment_keys(take(records, rows[shared], FRAGMENT), cigars))
         duplicate[shared] = first_occurrence(copies) == 0
     reads = np.bincount(codes[~duplicate], minlength=n)
     dups = np.bincount(codes[duplicate], minlength=n)
@@ -290,10 +291,10 @@ def fragment_end(columns: dict, side: str, cigars: list) -> np.ndarray:
     outer side are added back.
     """
     codes = np.asarray(columns[f"cigar{side}"])
-    ref_len, lead, trail = cigar_table(cigars, codes, cigar_geometry, 3)[codes].T
+    ref_len, lead, trail = cigar_table(cigars, codes, cigar_geometry, 3).T
     start = np.asarray(columns[f"start{side}"]).astype(np.int64)
     below = np.asarray(columns[f"dir{side}"]) > 0
-    return np.where(below, start - lead, start + ref_len - 1 + trail)
+    return np.where(below, start - lead[codes], start + (ref_len - 1 + trail)[codes])
 
 
 def cigar_table(cigars: list, codes: np.ndarray, function, width: int = 1) -> np.ndarray:
@@ -524,7 +525,7 @@ def spanning_records(records, cigars: list | None = None) -> pd.DataFrame:
 def spanning_rows(records: dict, cigars: list | None = None) -> np.ndarray:
     """Row numbers of the records spanning_records keeps."""
     rows = np.flatnonzero((records["junction_type"] < 0) & (records["num_chim_aln"] <= 1))
-    span = take(records, rows)
+    span = take(records, rows, [*KEY, "start1", "cigar1", "start2", "cigar2"])
     codes, _ = group_codes(_pack(span, "1"), _pack(span, "2"), *_fragment_keys(span, cigars))
     return rows[first_occurrence(codes) == 1]
 
