@@ -262,13 +262,15 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
                  gene_reads: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """(calls, filter counts) of one sample; `context` brings the reference sequence and the user's lists."""
     junctions = read_junctions(junction_path)
-    records = normalise_columns(junctions)
     logging.info("%s: %d chimeric records", junction_path, len(junctions))
-    clusters, split = split_read_clusters(records, params.merge_distance, junctions.cigars)
+    records = normalise_columns(junctions)
+    chroms, cigars = junctions.chroms, junctions.cigars
+    del junctions  # its columns live on in `records` as far as they are needed; the memory is reused
+    clusters, split = split_read_clusters(records, params.merge_distance, cigars)
     context = context or FilterContext(params, annotation)
     context.params, context.annotation = params, annotation
-    context.background = Background.from_clusters(clusters, junctions.chroms, gene_reads)
-    spans = take(records, spanning_rows(records, junctions.cigars), KEY)
+    context.background = Background.from_clusters(clusters, chroms, gene_reads)
+    spans = take(records, spanning_rows(records, cigars), KEY)
     spanning, inconsistent = spanning_support(clusters, spans, params.spanning_window)
     support = clusters["junction_reads"] + spanning
     reported = np.flatnonzero(support >= params.report_min_support)
@@ -278,11 +280,11 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
         len(reported),
         params.report_min_support,
     )
-    anchors = best_anchors(records, split, clusters["cluster"][reported], junctions.cigars)
+    anchors = best_anchors(records, split, clusters["cluster"][reported], cigars)
     clusters = pd.DataFrame(take(clusters, reported), index=reported).assign(
         spanning_pairs=spanning[reported], inconsistent_pairs=inconsistent[reported]
     )
-    names = np.array(junctions.chroms, dtype=object)
+    names = np.array(chroms, dtype=object)
     for side in ("1", "2"):
         clusters[f"chr{side}"] = names[clusters[f"chr{side}"].to_numpy()] if len(clusters) else []
     if sj_path:

@@ -185,42 +185,48 @@ def normalise_columns(junctions: Junctions) -> dict:
     the record carries no motif (non-canonical or encompassing).
     """
     records = junctions.columns
-    plus_a, plus_b = records["plusA"], records["plusB"]
-    brk_a, brk_b = records["brkA"], records["brkB"]
-    pos_a = np.where(plus_a, brk_a - 1, brk_a + 1)
-    dir_a = np.where(plus_a, 1, -1).astype(np.int8)
-    pos_b = np.where(plus_b, brk_b + 1, brk_b - 1)
-    dir_b = np.where(plus_b, -1, 1).astype(np.int8)
+    plus_a, plus_b = records["plusA"].astype(np.int8), records["plusB"].astype(np.int8)
+    pos_a, dir_a = records["brkA"] + 1 - 2 * plus_a, 2 * plus_a - 1  # '+': A retains bases up to brkA - 1
+    pos_b, dir_b = records["brkB"] - 1 + 2 * plus_b, 1 - 2 * plus_b  # '+': B retains bases from brkB + 1
     chr_a, chr_b = records["chrA"], records["chrB"]
     swap = (chr_a > chr_b) | ((chr_a == chr_b) & (pos_a > pos_b))
     jtype = records["junction_type"]
     motif = (jtype == 1).astype(np.int8) - (jtype == 2)  # +1: A is 5'
     masks = {}  # all bits set where swapped, one per integer type
 
-    def pick(a, b, flip):
-        """np.where(flip, b, a), branch-free: np.where stalls on a mask as random as this one."""
-        if a.dtype not in masks:
-            masks[a.dtype] = -flip.astype(a.dtype)
-        return a ^ ((a ^ b) & masks[a.dtype])
+    def mask(dtype):
+        if dtype not in masks:
+            masks[dtype] = -swap.astype(dtype)
+        return masks[dtype]
+
+    def ordered(a, b):
+        """(a, b) swapped where `swap`; branch-free (np.where stalls on a mask as random as this one)."""
+        second = a ^ b
+        second &= mask(a.dtype)  # the bits that change where swapped
+        first = second ^ a
+        second ^= b
+        return first, second
 
     # alignments in side order, so PCR copies read from either strand compare equal
+    chr1, chr2 = ordered(chr_a, chr_b)
+    pos1, pos2 = ordered(pos_a, pos_b)
+    dir1, dir2 = ordered(dir_a, dir_b)
+    start1, start2 = ordered(records["startA"], records["startB"])
+    cigar1, cigar2 = ordered(records["cigarA"], records["cigarB"])
     return {
-        "chr1": pick(chr_a, chr_b, swap), "pos1": pick(pos_a, pos_b, swap), "dir1": pick(dir_a, dir_b, swap),
-        "chr2": pick(chr_b, chr_a, swap), "pos2": pick(pos_b, pos_a, swap), "dir2": pick(dir_b, dir_a, swap),
-        "five_is_1": pick(motif, -motif, swap),
-        "start1": pick(records["startA"], records["startB"], swap),
-        "cigar1": pick(records["cigarA"], records["cigarB"], swap),
-        "start2": pick(records["startB"], records["startA"], swap),
-        "cigar2": pick(records["cigarB"], records["cigarA"], swap),
+        "chr1": chr1, "pos1": pos1, "dir1": dir1, "chr2": chr2, "pos2": pos2, "dir2": dir2,
+        "five_is_1": (motif ^ mask(motif.dtype)) - mask(motif.dtype),  # -motif where swapped
+        "start1": start1, "cigar1": cigar1, "start2": start2, "cigar2": cigar2,
         "junction_type": jtype, "homology": records["homology"], "num_chim_aln": records["num_chim_aln"],
     }  # fmt: skip
 
 
 def _pack(columns: dict, side: str) -> np.ndarray:
     """One int64 per breakend: chrom code, position and direction."""
-    chrom = columns[f"chr{side}"].astype(np.int64)
-    pos = columns[f"pos{side}"].astype(np.int64)
-    return (chrom << 34) | (pos << 1) | (columns[f"dir{side}"] > 0)
+    key = columns[f"chr{side}"].astype(np.int64) << 34
+    key |= columns[f"pos{side}"] << 1
+    key |= columns[f"dir{side}"] > 0
+    return key
 
 
 def cluster_split_reads(records, merge_distance: int = 5, cigars: list | None = None):
@@ -395,8 +401,13 @@ def stable_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     index_bits = (len(keys) - 1).bit_length()
     low = int(keys.min())
     if (int(keys.max()) - low).bit_length() + index_bits <= 63:
-        packed = np.sort(((keys - low) << index_bits) | np.arange(len(keys)))
-        return packed & ((1 << index_bits) - 1), (packed >> index_bits) + low
+        packed = (keys - low) << index_bits
+        packed |= np.arange(len(keys))
+        packed.sort()
+        order = packed & ((1 << index_bits) - 1)
+        packed >>= index_bits
+        packed += low
+        return order, packed
     order = np.argsort(keys, kind="stable")
     return order, keys[order]
 
