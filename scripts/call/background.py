@@ -68,7 +68,7 @@ class Background:
         positions = self.ends.get(chrom)
         if positions is None:
             return 0
-        return int(np.searchsorted(positions, end, "right") - np.searchsorted(positions, start, "left"))
+        return int(positions.searchsorted(end, "right") - positions.searchsorted(start, "left"))
 
     def events_between(self, region_a: tuple, region_b: tuple) -> int:
         """Events with one breakend in region a (chrom, start, end) and the other in region b."""
@@ -78,12 +78,16 @@ class Background:
             if entry is None:
                 continue
             positions, chroms2, positions2 = entry
-            lo, hi = np.searchsorted(positions, one[1], "left"), np.searchsorted(positions, one[2], "right")
-            code = self.codes.get(other[0], -1)
+            lo, hi = positions.searchsorted(one[1], "left"), positions.searchsorted(one[2], "right")
+            if hi <= lo:
+                continue
+            partner = positions2[lo:hi]
             inside = (
-                (chroms2[lo:hi] == code) & (positions2[lo:hi] >= other[1]) & (positions2[lo:hi] <= other[2])
+                (chroms2[lo:hi] == self.codes.get(other[0], -1))
+                & (partner >= other[1])
+                & (partner <= other[2])
             )
-            total += int(inside.sum())
+            total += int(np.count_nonzero(inside))
         if region_a == region_b:
             total //= 2  # each intragenic event was seen from both of its ends
         return total
