@@ -266,20 +266,15 @@ def split_read_clusters(records: dict, merge_distance: int = 5, cigars: list | N
     reads = np.bincount(codes[~duplicate], minlength=n)
     dups = np.bincount(codes[duplicate], minlength=n)
     motif = np.bincount(codes[~duplicate], weights=split["five_is_1"][~duplicate], minlength=n)
-    heads = np.flatnonzero(first_occurrence(codes))
+    heads = np.flatnonzero(first_occurrence(codes))  # a breakpoint's first read is no PCR copy: reads >= 1
     homology = records["homology"][rows[heads]] if "homology" in records else np.zeros(n, dtype=np.int64)
-    keep = reads > 0
-    clusters = take({
+    clusters = {
         **{k: split[k][heads] for k in KEY},
         "junction_reads": reads, "duplicates": dups, "motif": motif.astype(np.int64), "homology": homology,
-    }, keep)  # fmt: skip
+    }  # fmt: skip
     clusters, own_to_target = _merge_adjacent(clusters, merge_distance)
-    # map each split record to the id of the cluster that absorbed its own
-    own = np.full(n, -1, dtype=np.int64)
-    own[np.flatnonzero(keep)] = np.arange(keep.sum())
-    record_cluster = own[codes]
-    cluster = np.where(record_cluster >= 0, own_to_target[record_cluster], -1)
-    return clusters, {"rows": rows, "duplicate": duplicate, "cluster": cluster}
+    # each split record goes to the cluster that absorbed its own
+    return clusters, {"rows": rows, "duplicate": duplicate, "cluster": own_to_target[codes]}
 
 
 def _fragment_keys(columns: dict, cigars: list | None) -> tuple[np.ndarray, np.ndarray]:
