@@ -41,20 +41,21 @@ class Background:
         """`clusters` (DataFrame or columns), chromosome codes into `chroms`; all events, before any cut."""
         c1, p1 = np.asarray(clusters["chr1"]), np.asarray(clusters["pos1"])
         c2, p2 = np.asarray(clusters["chr2"]), np.asarray(clusters["pos2"])
-        # every event seen from each of its ends: (this end, the other end), side-1 ends first
-        chrom, pos = np.concatenate([c1, c2]).astype(np.int64), np.concatenate([p1, p2])
-        other_chrom, other_pos = np.concatenate([c2, c1]), np.concatenate([p2, p1])
+        # every event seen from each of its ends, side-1 ends first: one sort on (chromosome, position)
+        pos = np.concatenate([p1, p2])
         low = np.min(pos, initial=0)
-        bits = int(np.max(pos - low, initial=0)).bit_length()
-        order, ordered = stable_order((chrom << bits) | (pos - low))
-        chrom, pos = ordered >> bits, (ordered & ((1 << bits) - 1)) + low
-        other_chrom, other_pos = other_chrom[order], other_pos[order]
+        bits = int(np.max(pos, initial=0) - low).bit_length()
+        key = np.concatenate([c1, c2], dtype=np.int64) << bits
+        key |= pos - low
+        order, ordered = stable_order(key)
+        bounds = ordered.searchsorted(np.arange(len(chroms) + 1) << bits)  # each chromosome's slice
+        pos = (ordered & ((1 << bits) - 1)) + low
+        other_chrom, other_pos = np.concatenate([c2, c1])[order], np.concatenate([p2, p1])[order]
         ends, pairs = {}, {}
-        starts = np.flatnonzero(np.diff(chrom, prepend=-1))
-        for lo, hi in zip(starts, [*starts[1:], len(chrom)]):
-            name = chroms[chrom[lo]]
-            ends[name] = pos[lo:hi]
-            pairs[name] = (pos[lo:hi], other_chrom[lo:hi], other_pos[lo:hi])
+        for code, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if hi > lo:
+                ends[chroms[code]] = pos[lo:hi]
+                pairs[chroms[code]] = (pos[lo:hi], other_chrom[lo:hi], other_pos[lo:hi])
         total_reads = sum((gene_reads or {}).values())
         rate = len(c1) / total_reads if total_reads else 0.0
         return cls(ends, pairs, rate, gene_reads or {}, list(chroms))
