@@ -259,13 +259,18 @@ def split_read_clusters(records: dict, merge_distance: int = 5, cigars: list | N
     split = {name: records[name][rows] for name in (*KEY, "five_is_1")}
     codes, n = group_codes(_pack(split, "1"), _pack(split, "2"))
     duplicate = np.zeros(len(rows), dtype=bool)
-    shared = np.bincount(codes, minlength=n)[codes] > 1  # a lone read has no PCR copy to compare with
+    fragments = np.bincount(codes, minlength=n)
+    shared = fragments[codes] > 1  # a lone read has no PCR copy to compare with
     if shared.any():
         copies, _ = group_codes(codes[shared], *_fragment_keys(take(records, rows[shared], FRAGMENT), cigars))
         duplicate[shared] = first_occurrence(copies) == 0
-    reads = np.bincount(codes[~duplicate], minlength=n)
+    # counted over all reads less the copies: one selection of rows (the copies) instead of two
     dups = np.bincount(codes[duplicate], minlength=n)
-    motif = np.bincount(codes[~duplicate], weights=split["five_is_1"][~duplicate], minlength=n)
+    reads = fragments - dups
+    five = split["five_is_1"]
+    motif = np.bincount(codes, weights=five, minlength=n) - np.bincount(
+        codes[duplicate], weights=five[duplicate], minlength=n
+    )
     heads = np.flatnonzero(first_occurrence(codes))  # a breakpoint's first read is no PCR copy: reads >= 1
     homology = records["homology"][rows[heads]] if "homology" in records else np.zeros(n, dtype=np.int64)
     clusters = {
