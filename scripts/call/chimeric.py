@@ -224,7 +224,7 @@ def normalise_columns(junctions: Junctions) -> dict:
 def _pack(columns: dict, side: str) -> np.ndarray:
     """One int64 per breakend: chrom code, position and direction."""
     key = columns[f"chr{side}"].astype(np.int64) << 34
-    key |= columns[f"pos{side}"] << 1
+    key |= columns[f"pos{side}"].astype(np.int64, copy=False) << 1
     key |= columns[f"dir{side}"] > 0
     return key
 
@@ -479,7 +479,7 @@ def _merge_adjacent(clusters: dict, distance: int) -> tuple[dict, np.ndarray]:
     # a stable sort by support: most clusters are lone reads, they keep their order behind the others
     multi = np.flatnonzero(reads >= 2)
     order = np.concatenate([multi[np.argsort(-reads[multi], kind="stable")], np.flatnonzero(reads < 2)])
-    target = np.arange(len(order))  # ids (ranks), as the rest of this function
+    target = np.arange(len(order))  # from here on a cluster is named by its rank in `order`
     heads = np.arange(len(multi))
     if distance > 0 and len(heads) and len(order) > 1:
         neighbours = _neighbours(clusters, order, heads, distance)
