@@ -265,7 +265,7 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
     logging.info("%s: %d chimeric records", junction_path, len(junctions))
     records = normalise_columns(junctions)
     chroms, cigars = junctions.chroms, junctions.cigars
-    del junctions  # its columns live on in `records` as far as they are needed; the memory is reused
+    del junctions  # the columns as read are not needed again: free them before clustering
     clusters, split = split_read_clusters(records, params.merge_distance, cigars)
     context = context or FilterContext(params, annotation)
     context.params, context.annotation = params, annotation
