@@ -162,11 +162,10 @@ def _shared_codes(column_a, column_b) -> tuple[list, np.ndarray, np.ndarray]:
     """Re-code two dictionary columns onto one shared list of values."""
     codes_a, values_a = _codes(column_a)
     codes_b, values_b = _codes(column_b)
-    values = list(dict.fromkeys(values_a + values_b))
+    values = list(dict.fromkeys(values_a + values_b))  # A's (distinct) values first: A's codes stand
     lookup = {value: i for i, value in enumerate(values)}
-    map_a = np.array([lookup[v] for v in values_a], dtype=np.int32)
     map_b = np.array([lookup[v] for v in values_b], dtype=np.int32)
-    return values, (map_a[codes_a] if len(map_a) else codes_a), (map_b[codes_b] if len(map_b) else codes_b)
+    return values, codes_a, (map_b[codes_b] if len(map_b) else codes_b)
 
 
 def _plus(column) -> np.ndarray:
