@@ -111,8 +111,8 @@ def read_junctions(path: str) -> Junctions:
     try:
         table = pacsv.read_csv(
             path,
-            # blocks small enough for every thread to get several
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(has_header), block_size=1 << 23),
+            # small blocks: every thread gets several, and less of the file is held in memory at once
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=int(has_header), block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
                 delimiter="\t", quote_char=False, invalid_row_handler=_skip_comment
             ),
