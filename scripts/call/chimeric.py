@@ -345,26 +345,26 @@ def group_codes(*arrays) -> tuple[np.ndarray, int]:
     order, ordered = stable_order(arrays[0])
     starts = _run_starts(ordered)
     for array in arrays[1:]:
-        order, starts = _break_ties(order, starts, np.asarray(array))
+        _break_ties(order, starts, np.asarray(array))
     return _appearance_codes(order, starts)
 
 
-def _break_ties(order: np.ndarray, starts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stable order and run starts of rows sorted (as before, then) on `values`, within runs of ties."""
-    run = np.cumsum(starts) - 1
-    tied = np.flatnonzero(np.bincount(run)[run] > 1)  # positions in runs of two or more rows
+def _break_ties(order: np.ndarray, starts: np.ndarray, values: np.ndarray) -> None:
+    """Sort the rows of each run of ties in `order` on `values` (stable), updating `order` and the run
+    `starts` in place."""
+    single = starts.copy()
+    single[:-1] &= starts[1:]  # a run of one row: the next row starts a run too
+    tied = np.flatnonzero(~single)
     if not len(tied):
-        return order, starts
+        return
     rows = order[tied]
     value_order, value_ordered = stable_order(values[rows])
     value_codes = np.empty(len(rows), dtype=np.int64)
     value_codes[value_order] = np.cumsum(_run_starts(value_ordered)) - 1
-    tied_run = np.cumsum(_run_starts(run[tied])) - 1  # the tied runs numbered 0.. in order
+    tied_run = np.cumsum(starts[tied]) - 1  # the runs of ties numbered 0.. in order
     within, keys = stable_order(tied_run * (value_codes[value_order[-1]] + 1) + value_codes)
-    order, starts = order.copy(), starts.copy()
     order[tied] = rows[within]
     starts[tied] = _run_starts(keys)
-    return order, starts
 
 
 def _appearance_codes(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, int]:
@@ -372,8 +372,8 @@ def _appearance_codes(order: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray
     if not len(order):
         return np.zeros(0, dtype=np.int64), 0
     first_rows = order[starts]  # a stable order puts each group's first row at the start of its run
-    appeared = np.zeros(len(order), dtype=np.int64)
-    appeared[first_rows] = 1
+    appeared = np.zeros(len(order), dtype=bool)
+    appeared[first_rows] = True
     rank = np.cumsum(appeared) - 1
     codes = np.empty(len(order), dtype=np.int64)
     codes[order] = rank[first_rows][np.cumsum(starts) - 1]
