@@ -17,9 +17,11 @@ need 11. An intergenic breakend is judged on a 10 kb window around it.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-import pandas as pd
+
+from call.chimeric import stable_order
 
 INTERGENIC_WINDOW = 10_000
 
@@ -35,33 +37,39 @@ class Background:
     chroms: list = None  # chromosome names the integer codes index
 
     @classmethod
-    def from_clusters(cls, clusters: pd.DataFrame, chroms: list, gene_reads: dict | None = None):
-        """`clusters` with integer chromosome codes into `chroms` (all events, before any cut)."""
+    def from_clusters(cls, clusters, chroms: list, gene_reads: dict | None = None):
+        """`clusters` (DataFrame or columns), chromosome codes into `chroms`; all events, before any cut."""
+        c1, p1 = np.asarray(clusters["chr1"]), np.asarray(clusters["pos1"])
+        c2, p2 = np.asarray(clusters["chr2"]), np.asarray(clusters["pos2"])
+        # every event seen from each of its ends, side-1 ends first: one sort on (chromosome, position)
+        pos = np.concatenate([p1, p2])
+        low = np.min(pos, initial=0)
+        bits = int(np.max(pos, initial=0) - low).bit_length()
+        key = np.concatenate([c1, c2], dtype=np.int64) << bits
+        key |= pos - low
+        order, ordered = stable_order(key)
+        bounds = ordered.searchsorted(np.arange(len(chroms) + 1) << bits)  # each chromosome's slice
+        pos = (ordered & ((1 << bits) - 1)) + low
+        other_chrom, other_pos = np.concatenate([c2, c1])[order], np.concatenate([p2, p1])[order]
         ends, pairs = {}, {}
-        c1, p1 = clusters["chr1"].to_numpy(), clusters["pos1"].to_numpy()
-        c2, p2 = clusters["chr2"].to_numpy(), clusters["pos2"].to_numpy()
-        for code in np.unique(np.concatenate([c1, c2])) if len(clusters) else []:
-            ends[chroms[code]] = np.sort(np.concatenate([p1[c1 == code], p2[c2 == code]]))
-        for first, second, pos_a, pos_b in ((c1, c2, p1, p2), (c2, c1, p2, p1)):
-            for code in np.unique(first) if len(clusters) else []:
-                rows = first == code
-                order = np.argsort(pos_a[rows], kind="stable")
-                entry = (pos_a[rows][order], second[rows][order], pos_b[rows][order])
-                name = chroms[code]
-                if name in pairs:
-                    entry = tuple(np.concatenate([a, b]) for a, b in zip(pairs[name], entry))
-                    order = np.argsort(entry[0], kind="stable")
-                    entry = tuple(x[order] for x in entry)
-                pairs[name] = entry
+        for code, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if hi > lo:
+                ends[chroms[code]] = pos[lo:hi]
+                pairs[chroms[code]] = (pos[lo:hi], other_chrom[lo:hi], other_pos[lo:hi])
         total_reads = sum((gene_reads or {}).values())
-        rate = len(clusters) / total_reads if total_reads else 0.0
+        rate = len(c1) / total_reads if total_reads else 0.0
         return cls(ends, pairs, rate, gene_reads or {}, list(chroms))
+
+    @cached_property
+    def codes(self) -> dict:
+        """{chromosome name: code}."""
+        return {name: code for code, name in enumerate(self.chroms)}
 
     def events_in(self, chrom: str, start: int, end: int) -> int:
         positions = self.ends.get(chrom)
         if positions is None:
             return 0
-        return int(np.searchsorted(positions, end, "right") - np.searchsorted(positions, start, "left"))
+        return int(positions.searchsorted(end, "right") - positions.searchsorted(start, "left"))
 
     def events_between(self, region_a: tuple, region_b: tuple) -> int:
         """Events with one breakend in region a (chrom, start, end) and the other in region b."""
@@ -71,10 +79,16 @@ class Background:
             if entry is None:
                 continue
             positions, chroms2, positions2 = entry
-            lo, hi = np.searchsorted(positions, one[1], "left"), np.searchsorted(positions, one[2], "right")
-            names = np.array([self.chroms[c] for c in chroms2[lo:hi]], dtype=object)
-            inside = (names == other[0]) & (positions2[lo:hi] >= other[1]) & (positions2[lo:hi] <= other[2])
-            total += int(inside.sum())
+            lo, hi = positions.searchsorted(one[1], "left"), positions.searchsorted(one[2], "right")
+            if hi <= lo:
+                continue
+            partner = positions2[lo:hi]
+            inside = (
+                (chroms2[lo:hi] == self.codes.get(other[0], -1))
+                & (partner >= other[1])
+                & (partner <= other[2])
+            )
+            total += int(np.count_nonzero(inside))
         if region_a == region_b:
             total //= 2  # each intragenic event was seen from both of its ends
         return total

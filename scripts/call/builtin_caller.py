@@ -16,12 +16,15 @@ import pandas as pd
 
 from call.background import Background
 from call.chimeric import (
-    cluster_split_reads,
-    normalise,
+    KEY,
+    cigar_table,
+    normalise_columns,
     orientation_codes,
     read_junctions,
-    spanning_records,
+    spanning_rows,
     split_mate_aligned,
+    split_read_clusters,
+    take,
     window_search,
 )
 from call.filters import FilterContext, apply_filters
@@ -60,7 +63,13 @@ class CallerParams(FromConfig):
 
 
 def assign_spanning(clusters: pd.DataFrame, spans: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Add `spanning_pairs` and `inconsistent_pairs` to clusters.
+    """Clusters with `spanning_pairs` and `inconsistent_pairs` added (see spanning_support)."""
+    spanning, inconsistent = spanning_support(clusters, spans, window)
+    return clusters.assign(spanning_pairs=spanning, inconsistent_pairs=inconsistent)
+
+
+def spanning_support(clusters, spans, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(spanning pairs, inconsistent pairs) of each cluster; both arguments DataFrames or columns.
 
     A spanning pair supports a breakpoint of the same orientation when both
     mates end on the retained sides within `window`; it goes to the
@@ -69,34 +78,33 @@ def assign_spanning(clusters: pd.DataFrame, spans: pd.DataFrame, window: int) ->
     Vectorised: candidate breakpoints per pair come from a sorted search on
     (orientation, pos1), so cost grows with pairs x nearby breakpoints.
     """
-    clusters = clusters.copy()
-    n_clusters = len(clusters)
+    n_clusters = len(np.asarray(clusters["pos1"]))
     spanning = np.zeros(n_clusters, dtype=np.int64)
     inconsistent = np.zeros(n_clusters, dtype=np.int64)
-    if len(spans) and n_clusters:
+    n_spans = len(np.asarray(spans["pos1"]))
+    if n_spans and n_clusters:
         group_c, group_s = orientation_codes(clusters, spans)
-        pos1_c, pos2_c = clusters["pos1"].to_numpy(), clusters["pos2"].to_numpy()
-        m1, m2 = spans["pos1"].to_numpy(), spans["pos2"].to_numpy()
+        pos1_c, pos2_c = np.asarray(clusters["pos1"]), np.asarray(clusters["pos2"])
+        m1, m2 = np.asarray(spans["pos1"]), np.asarray(spans["pos2"])
         span_idx, cl_idx = window_search(group_c, pos1_c, group_s, m1 - window, m1 + window)
-        d1 = clusters["dir1"].to_numpy()[cl_idx]
-        d2 = clusters["dir2"].to_numpy()[cl_idx]
+        near = np.abs(m2[span_idx] - pos2_c[cl_idx]) <= window  # only pairs near on both sides count
+        span_idx, cl_idx = span_idx[near], cl_idx[near]
+        d1 = np.asarray(clusters["dir1"])[cl_idx]
+        d2 = np.asarray(clusters["dir2"])[cl_idx]
         bp1, bp2 = pos1_c[cl_idx], pos2_c[cl_idx]
         mate1, mate2 = m1[span_idx], m2[span_idx]
-        near = np.abs(mate2 - bp2) <= window
         side1 = np.where(d1 == 1, mate1 <= bp1, mate1 >= bp1)
         side2 = np.where(d2 == 1, mate2 <= bp2, mate2 >= bp2)
-        ok = near & side1 & side2
-        reads = clusters["junction_reads"].to_numpy()[cl_idx]
+        ok = side1 & side2
+        reads = np.asarray(clusters["junction_reads"])[cl_idx]
         supported = _best_per_span(span_idx[ok], cl_idx[ok], reads[ok])
         np.add.at(spanning, supported[1], 1)
-        unassigned = np.ones(len(spans), dtype=bool)
+        unassigned = np.ones(n_spans, dtype=bool)
         unassigned[supported[0]] = False
-        wrong = near & unassigned[span_idx]
+        wrong = unassigned[span_idx]
         contradicted = _best_per_span(span_idx[wrong], cl_idx[wrong], reads[wrong])
         np.add.at(inconsistent, contradicted[1], 1)
-    clusters["spanning_pairs"] = spanning
-    clusters["inconsistent_pairs"] = inconsistent
-    return clusters
+    return spanning, inconsistent
 
 
 def _best_per_span(span_idx, cl_idx, reads) -> tuple[np.ndarray, np.ndarray]:
@@ -128,17 +136,20 @@ def splice_junction_candidates(sj_path: str, annotation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def best_anchors(split: pd.DataFrame, cluster_ids, cigars: list) -> dict:
-    """{cluster: longest 'shorter anchor' among its non-duplicate split reads}.
+def best_anchors(records: dict, split: dict, cluster_ids, cigars: list) -> dict:
+    """{cluster: longest 'shorter anchor' among its non-duplicate split reads}, for `cluster_ids`.
 
-    Anchor lengths are worked out once per distinct CIGAR string.
+    `split` is split_read_clusters' (record rows, duplicate flags, cluster
+    ids). Anchor lengths are worked out once per distinct CIGAR string used.
     """
-    wanted = split[split["cluster"].isin(cluster_ids).to_numpy() & ~split["duplicate"].to_numpy()]
-    if wanted.empty:
+    wanted = np.flatnonzero(np.isin(split["cluster"], cluster_ids) & ~split["duplicate"])
+    if not len(wanted):
         return {}
-    aligned = np.array([split_mate_aligned(cigar) for cigar in cigars], dtype=np.int64)
-    anchors = np.minimum(aligned[wanted["cigar1"].to_numpy()], aligned[wanted["cigar2"].to_numpy()])
-    return pd.Series(anchors).groupby(wanted["cluster"].to_numpy()).max().to_dict()
+    rows = split["rows"][wanted]
+    cigar1, cigar2 = records["cigar1"][rows], records["cigar2"][rows]
+    aligned = cigar_table(cigars, np.concatenate([cigar1, cigar2]), split_mate_aligned)
+    anchors = np.minimum(aligned[cigar1], aligned[cigar2])
+    return pd.Series(anchors).groupby(split["cluster"][wanted]).max().to_dict()
 
 
 def orient_and_annotate(row, annotation) -> dict:
@@ -251,23 +262,29 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
                  gene_reads: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """(calls, filter counts) of one sample; `context` brings the reference sequence and the user's lists."""
     junctions = read_junctions(junction_path)
-    records = normalise(junctions)
-    logging.info("%s: %d chimeric records", junction_path, len(records))
-    clusters, split = cluster_split_reads(records, params.merge_distance, junctions.cigars)
+    logging.info("%s: %d chimeric records", junction_path, len(junctions))
+    records = normalise_columns(junctions)
+    chroms, cigars = junctions.chroms, junctions.cigars
+    del junctions  # the columns as read are not needed again: free them before clustering
+    clusters, split = split_read_clusters(records, params.merge_distance, cigars)
     context = context or FilterContext(params, annotation)
     context.params, context.annotation = params, annotation
-    context.background = Background.from_clusters(clusters, junctions.chroms, gene_reads)
-    clusters = assign_spanning(clusters, spanning_records(records, junctions.cigars), params.spanning_window)
-    support = clusters["junction_reads"] + clusters["spanning_pairs"]
-    clusters = clusters[(support >= params.report_min_support).to_numpy()].copy()
+    context.background = Background.from_clusters(clusters, chroms, gene_reads)
+    spans = take(records, spanning_rows(records, cigars), KEY)
+    spanning, inconsistent = spanning_support(clusters, spans, params.spanning_window)
+    support = clusters["junction_reads"] + spanning
+    reported = np.flatnonzero(support >= params.report_min_support)
     logging.info(
         "%d split-read clusters, %d with support >= %d",
         len(support),
-        len(clusters),
+        len(reported),
         params.report_min_support,
     )
-    anchors = best_anchors(split, set(clusters["cluster"]), junctions.cigars)
-    names = np.array(junctions.chroms, dtype=object)
+    anchors = best_anchors(records, split, clusters["cluster"][reported], cigars)
+    clusters = pd.DataFrame(take(clusters, reported), index=reported).assign(
+        spanning_pairs=spanning[reported], inconsistent_pairs=inconsistent[reported]
+    )
+    names = np.array(chroms, dtype=object)
     for side in ("1", "2"):
         clusters[f"chr{side}"] = names[clusters[f"chr{side}"].to_numpy()] if len(clusters) else []
     if sj_path:

@@ -42,6 +42,9 @@ class Filter:
     description: str
 
 
+_BREAKENDS = ["chr5", "pos5", "dir5", "chr3", "pos3", "dir3"]  # row loops iterate only the columns they read
+
+
 def _support(t: pd.DataFrame) -> np.ndarray:
     return (t["junction_reads"] + t["spanning_pairs"]).to_numpy()
 
@@ -77,7 +80,8 @@ def gene_vicinity(t, ctx):
     if ctx.annotation is None:
         return hits
     distance = ctx.params.vicinity_distance
-    for i, row in enumerate(t.itertuples(index=False)):
+    sides = t[["gene_id5", "gene_id3", "gene5", "gene3", "chr5", "chr3", "pos5", "pos3"]]
+    for i, row in enumerate(sides.itertuples(index=False)):
         for gene_side, other in (("5", "3"), ("3", "5")):
             gene_id = getattr(row, f"gene_id{gene_side}")
             if gene_id in (".", "") or getattr(row, f"gene{other}") != ".":
@@ -140,7 +144,7 @@ def low_complexity_flanks(t, ctx):
     if ctx.fasta is None:
         return hits
     n = ctx.params.flank_length
-    for i, row in enumerate(t.itertuples(index=False)):
+    for i, row in enumerate(t[_BREAKENDS].itertuples(index=False)):
         five, _ = five_prime_flanks(ctx.fasta, row.chr5, row.pos5, row.dir5, n)
         three, _ = three_prime_flanks(ctx.fasta, row.chr3, row.pos3, row.dir3, n)
         hits[i] = low_complexity(five, ctx.params.homopolymer) or low_complexity(
@@ -155,7 +159,7 @@ def homologs(t, ctx):
     if ctx.fasta is None:
         return hits
     n, limit = ctx.params.homology_length, ctx.params.max_identity
-    for i, row in enumerate(t.itertuples(index=False)):
+    for i, row in enumerate(t[_BREAKENDS].itertuples(index=False)):
         retained5, continuation = five_prime_flanks(ctx.fasta, row.chr5, row.pos5, row.dir5, n)
         retained3, preceding = three_prime_flanks(ctx.fasta, row.chr3, row.pos3, row.dir3, n)
         hits[i] = (
@@ -243,8 +247,10 @@ NAMES = tuple(f.name for f in REGISTRY)
 def add_background(t: pd.DataFrame, ctx: FilterContext) -> pd.DataFrame:
     """`background_events` and `evalue` of each candidate (0 events without a background)."""
     t = t.copy()
-    rows = t.to_dict("records")
-    counts = [background_events(ctx.background, ctx.annotation, r) if ctx.background else 0.0 for r in rows]
+    counts = [0.0] * len(t)
+    if ctx.background:  # only the columns background_events reads: other columns are slow to box per row
+        rows = t[["gene_id5", "chr5", "pos5", "gene_id3", "chr3", "pos3"]].to_dict("records")
+        counts = [background_events(ctx.background, ctx.annotation, r) for r in rows]
     t["background_events"] = np.round(counts, 1)
     t["evalue"] = [round(evalue(c, s, ctx.params.evalue_exponent), 6) for c, s in zip(counts, _support(t))]
     return t
@@ -255,6 +261,7 @@ def apply_filters(table: pd.DataFrame, ctx: FilterContext, enabled: dict | None 
     enabled = enabled or {}
     table = add_background(table, ctx) if len(table) else table.assign(background_events=0.0, evalue=0.0)
     table["_hits"] = [[] for _ in range(len(table))]
+    hit_lists = list(table["_hits"])  # the column's own lists: filters (known_fusions) read them
     passing = np.ones(len(table), dtype=bool)
     counts = []
     for order, flt in enumerate(REGISTRY, start=1):
@@ -269,9 +276,12 @@ def apply_filters(table: pd.DataFrame, ctx: FilterContext, enabled: dict | None 
             passing |= hits
         else:
             changed = hits & passing
-        for i in np.flatnonzero(hits):
-            label = f"duplicates({int(table['duplicates'].iat[i])})" if flt.name == "duplicates" else flt.name
-            table["_hits"].iat[i].append(label)
+        rows = np.flatnonzero(hits)
+        labels = [flt.name] * len(rows)
+        if flt.name == "duplicates" and len(rows):
+            labels = [f"duplicates({int(n)})" for n in table["duplicates"].to_numpy()[rows]]
+        for i, label in zip(rows, labels):
+            hit_lists[i].append(label)
         counts.append({"order": order, "filter": flt.name, "kind": flt.kind, "enabled": "yes" if on else "no",
                        "candidates": before, "hits": int(hits.sum()),
                        "removed" if flt.kind != "rescue" else "rescued": int(changed.sum())})  # fmt: skip
@@ -279,7 +289,7 @@ def apply_filters(table: pd.DataFrame, ctx: FilterContext, enabled: dict | None 
             logging.info("filter %-18s %s %d of %d candidates", flt.name,
                          "rescued" if flt.kind == "rescue" else ("flagged" if flt.kind == "flag" else "removed"),
                          int(changed.sum()), before)  # fmt: skip
-    table["filters"] = [",".join(h) or "." for h in table["_hits"]]
+    table["filters"] = [",".join(h) or "." for h in hit_lists]
     table["pass"] = np.where(passing, "yes", "no")
     counts = pd.DataFrame(counts).fillna(0)
     for column in ("removed", "rescued"):
