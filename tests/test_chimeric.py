@@ -2,7 +2,14 @@ import gzip
 
 import pytest
 
-from call.chimeric import cigar_anchors, cluster_split_reads, normalise, read_junctions, spanning_records
+from call.chimeric import (
+    cigar_anchors,
+    cigar_geometry,
+    cluster_split_reads,
+    normalise,
+    read_junctions,
+    spanning_records,
+)
 from common.errors import InputError
 
 HEADER = (
@@ -88,3 +95,10 @@ def test_spanning_records_and_anchors(tmp_path):
     assert cigar_anchors("37S71M", "37M71S") == 37
     assert cigar_anchors("83S18M40p98M", "83M18S") == 18
     assert cigar_anchors("100M", "20M80S") == 20
+
+
+def test_underflowed_soft_clips_are_read_as_negative():
+    """STAR --clip3pAdapterSeq can write a negative clip as an unsigned 64-bit number."""
+    assert cigar_geometry("18446744073709551601S40M") == (40, -15, 0)
+    assert cigar_geometry("30S70M") == (70, 30, 0)
+    assert cigar_anchors("18446744073709551601S40M-5p60M", "60M40S") == 40

@@ -61,4 +61,9 @@ def test_summary_lists_the_tools_behind_each_sample():
     assert tool_versions(report) == "star=2.7.10b;samtools=1.16.1;arriba=2.5.1"
     assert tool_versions({"versions": {"star": "2.7.10b"}}) == "star=2.7.10b;samtools=unknown"  # a 1.1 report
     columns = SUMMARY_COLUMNS  # later additions come after the existing columns, never before them
-    assert columns.index("report") < columns.index("callers") < columns.index("versions") < columns.index("status")
+    assert (
+        columns.index("report")
+        < columns.index("callers")
+        < columns.index("versions")
+        < columns.index("status")
+    )

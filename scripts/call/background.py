@@ -115,14 +115,3 @@ def background_events(background: Background, annotation, call: dict) -> float:
 
 def evalue(background_count: float, support: int, exponent: float) -> float:
     return (1.0 + background_count) * max(support, 1) ** -exponent
-
-
-def read_gene_counts(path: str) -> dict:
-    """{gene_id (no version): reads} from STAR's ReadsPerGene.out.tab (column 2, unstranded)."""
-    counts = {}
-    with open(path) as fh:
-        for line in fh:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 2 and not fields[0].startswith("N_"):
-                counts[fields[0].split(".")[0]] = int(fields[1])
-    return counts

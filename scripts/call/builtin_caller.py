@@ -303,7 +303,7 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
 def main(snakemake) -> None:
     import pysam
 
-    from call.background import read_gene_counts
+    from align.star_outputs import read_gene_counts
     from call.region_lists import read_region_list
     from common.fusion_table import empty_table, write_table
     from common.rulelog import atomic_write

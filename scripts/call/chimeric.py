@@ -40,6 +40,13 @@ _INTS = {"brkA": pa.int64(), "brkB": pa.int64(), "startA": pa.int64(), "startB":
          "num_chim_aln": pa.float32()}  # fmt: skip
 _CIGAR = re.compile(r"(-?\d+)([MIDNSHPX=p])")
 
+
+def _ops(cigar: str) -> list[tuple[int, str]]:
+    """CIGAR operations as (length, op). STAR writes a negative length that underflowed as unsigned
+    (18446744073709551601S is -15S, seen with --clip3pAdapterSeq); it is read back as the negative it is."""
+    return [(int(n) - (1 << 64) if int(n) >= 1 << 63 else int(n), op) for n, op in _CIGAR.findall(cigar)]
+
+
 KEY = ["chr1", "pos1", "dir1", "chr2", "pos2", "dir2"]
 FRAGMENT = ["dir1", "start1", "cigar1", "dir2", "start2", "cigar2"]  # what _fragment_keys reads
 
@@ -320,10 +327,10 @@ def cigar_geometry(cigar: str) -> tuple[int, int, int]:
 
     Mates joined by 'p' (their gap, negative when they overlap) count as one span.
     """
-    ops = _CIGAR.findall(cigar)
-    ref = sum(int(n) for n, op in ops if op in "MDN=Xp")
-    lead = int(ops[0][0]) if ops and ops[0][1] == "S" else 0
-    trail = int(ops[-1][0]) if len(ops) > 1 and ops[-1][1] == "S" else 0
+    ops = _ops(cigar)
+    ref = sum(n for n, op in ops if op in "MDN=Xp")
+    lead = ops[0][0] if ops and ops[0][1] == "S" else 0
+    trail = ops[-1][0] if len(ops) > 1 and ops[-1][1] == "S" else 0
     return ref, lead, trail
 
 
@@ -553,12 +560,12 @@ def cigar_anchors(cigar_a: str, cigar_b: str) -> int:
 def split_mate_aligned(cigar: str) -> int:
     best = None
     for part in re.split(r"-?\d+p", cigar):
-        ops = _CIGAR.findall(part)
+        ops = _ops(part)
         if not ops:
             continue
-        aligned = sum(int(n) for n, op in ops if op in "M=X")
+        aligned = sum(n for n, op in ops if op in "M=X")
         if any(op == "S" for _, op in ops):
             best = aligned if best is None else min(best, aligned)
     if best is None:  # no clipped mate: the whole segment aligned
-        best = sum(int(n) for n, op in _CIGAR.findall(cigar) if op in "M=X")
+        best = sum(n for n, op in _ops(cigar) if op in "M=X")
     return best

@@ -16,21 +16,17 @@ import statistics
 
 import pysam
 
+from align.star_outputs import count, percent, read_gene_counts, read_log_final
 from common.fragments import SKIP_FLAGS, unclipped_five_prime
 
 
 def star_log_metrics(path: str) -> dict:
-    values = {}
-    with open(path) as fh:
-        for line in fh:
-            if "|" in line:
-                key, value = (part.strip() for part in line.split("|", 1))
-                values[key] = value
+    values = read_log_final(path)
     return {
-        "aligned_read_pairs": _int(values.get("Number of input reads")),
-        "uniquely_mapped_pct": _percent(values.get("Uniquely mapped reads %")),
-        "too_short_pct": _percent(values.get("% of reads unmapped: too short")),
-        "chimeric_pct": _percent(values.get("% of chimeric reads")),
+        "aligned_read_pairs": count(values.get("Number of input reads")),
+        "uniquely_mapped_pct": percent(values.get("Uniquely mapped reads %")),
+        "too_short_pct": percent(values.get("% of reads unmapped: too short")),
+        "chimeric_pct": percent(values.get("% of chimeric reads")),
     }
 
 
@@ -72,32 +68,13 @@ def bam_metrics(path: str, max_pairs: int = 2_000_000) -> dict:
 
 def control_gene_reads(reads_per_gene: str, annotation, names: list) -> dict:
     """{gene name: reads} of the control genes present in the annotation (STAR's unstranded counts)."""
-    counts = {}
-    with open(reads_per_gene) as fh:
-        for line in fh:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 2 and not fields[0].startswith("N_"):
-                counts[fields[0].split(".")[0]] = int(fields[1])
+    counts = read_gene_counts(reads_per_gene)
     found = {}
     for name in names:
         gene = annotation.by_name.get(name)
         if gene is not None:
             found[name] = counts.get(gene.gene_id.split(".")[0], 0)
     return found
-
-
-def _int(text) -> int:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _percent(text) -> float | None:
-    try:
-        return float(str(text).rstrip("%"))
-    except (TypeError, ValueError):
-        return None
 
 
 METRIC_COLUMNS = [

@@ -13,6 +13,8 @@ import re
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from align.star_outputs import count, percent, read_log_final
+
 SCHEMA_VERSION = "1.3"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
@@ -32,23 +34,14 @@ CAVEATS = [
 
 def star_qc(log_final: str) -> dict:
     """Read pairs, mapping and chimeric rates from STAR's Log.final.out."""
-    values = {}
-    with open(log_final) as fh:
-        for line in fh:
-            if "|" in line:
-                key, value = (part.strip() for part in line.split("|", 1))
-                values[key] = value
+    values = read_log_final(log_final)
     return {
-        "read_pairs": int(values.get("Number of input reads", 0) or 0),
-        "uniquely_mapped_pct": _percent(values.get("Uniquely mapped reads %")),
-        "multimapped_pct": _percent(values.get("% of reads mapped to multiple loci")),
-        "chimeric_reads": int(values.get("Number of chimeric reads", 0) or 0),
-        "chimeric_pct": _percent(values.get("% of chimeric reads")),
+        "read_pairs": count(values.get("Number of input reads")),
+        "uniquely_mapped_pct": percent(values.get("Uniquely mapped reads %")),
+        "multimapped_pct": percent(values.get("% of reads mapped to multiple loci")),
+        "chimeric_reads": count(values.get("Number of chimeric reads")),
+        "chimeric_pct": percent(values.get("% of chimeric reads")),
     }
-
-
-def _percent(text) -> float | None:
-    return float(text.rstrip("%")) if text and text.rstrip("%").replace(".", "", 1).isdigit() else None
 
 
 def star_version(log_out: str) -> str:
