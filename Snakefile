@@ -18,6 +18,9 @@ include: "workflow/rules/abundance.smk"
 include: "workflow/rules/report.smk"
 
 
+check_resource_sections()
+
+
 rule all:
     default_target: True
     input:

@@ -62,3 +62,10 @@ def test_mate_names_must_match(tmp_path):
     fq2 = write_gz(tmp_path / "a_2.fq.gz", records(3, "q"))
     with pytest.raises(InputError, match="mate names differ at record 1"):
         check_pair(fq1, fq2)
+
+
+def test_gz_name_without_gzip_content(tmp_path):
+    plain = tmp_path / "plain.fq.gz"
+    plain.write_text(records(5))
+    with pytest.raises(InputError, match=r"plain\.fq\.gz: named \.gz but not gzip-compressed"):
+        scan_fastq(str(plain))

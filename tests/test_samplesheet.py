@@ -74,3 +74,12 @@ def test_parse_timepoint():
     assert str(parse_timepoint("2024-02-29")) == "2024-02-29"
     assert parse_timepoint("2023-02-29") is None
     assert parse_timepoint("3.5") is None
+
+
+def test_sheet_saved_from_a_spreadsheet_is_read(fastqs):
+    """Excel's 'UTF-8 text' adds a byte-order mark and CRLF line ends."""
+    text = "sample\tpatient\ttimepoint\tfq1\tfq2\r\ns1\tP1\t1\ta_1.fq\ta_2.fq\r\n"
+    sheet = fastqs / "excel.tsv"
+    sheet.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    rows = read_sample_sheet(str(sheet), base_dir=str(fastqs))
+    assert [(r["sample"], r["timepoint"], r["fq2"]) for r in rows] == [("s1", "1", str(fastqs / "a_2.fq"))]

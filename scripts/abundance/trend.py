@@ -124,6 +124,8 @@ def format_trend(trend: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(snakemake) -> None:
+    """Rules abundance_trend (a patient's samples: TSV and plot) and sample_trend (the patient's
+    samples up to one sample's timepoint: the TSV its report reads, so a later biopsy changes nothing)."""
     from common.rulelog import atomic_write
 
     settings = CountSettings.from_config(snakemake.params.settings)
@@ -132,9 +134,10 @@ def main(snakemake) -> None:
         for s, t, c, b, j in zip(snakemake.params.samples, snakemake.params.timepoints, snakemake.input.calls,
                                  snakemake.input.bams, snakemake.input.junctions)
     ]  # fmt: skip
-    patient = snakemake.wildcards.patient
+    patient = snakemake.params.patient
     trend = patient_trend(patient, samples, settings)
     logging.info("patient %s: %d fusions over %d samples", patient, trend["fusion"].nunique(), len(samples))
     with atomic_write(snakemake.output.tsv) as out:
         format_trend(trend).to_csv(out, sep="\t", index=False)
-    plot_trend(trend, patient, snakemake.output.svg)
+    if snakemake.output.get("svg"):
+        plot_trend(trend, patient, snakemake.output.svg)

@@ -19,7 +19,13 @@ BLOCK = 1 << 20
 def open_fastq(path: str):
     with open(path, "rb") as fh:
         magic = fh.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    if path.endswith(".gz"):  # mislabelled, or not what the lab meant to send
+        raise InputError(
+            f"{path}: named .gz but not gzip-compressed (compress it with gzip, or drop the .gz)"
+        )
+    return open(path, "rb")
 
 
 def _mate_name(header: bytes) -> bytes:

@@ -62,38 +62,58 @@ def run_star(command: list, prefix: str, log) -> None:
         raise_star_failure(result.returncode, os.path.dirname(prefix), [prefix + "Log.out", log.name])
 
 
+class StarFailure(RuntimeError):
+    """STAR exited with an error other than a full disk."""
+
+
 def raise_star_failure(code: int, directory: str, logs: list) -> None:
     """A clear error for a full disk, else the exit code and where to look."""
     for path in logs:
         if os.path.exists(path) and DISK_FULL.search(open(path, errors="replace").read()):
             raise InputError(f"{directory}: no space left on the output device while STAR wrote it")
-    raise RuntimeError(f"STAR failed with exit code {code}; see {' and '.join(logs)}")
+    raise StarFailure(f"STAR failed with exit code {code}; see {' and '.join(logs)}")
+
+
+def empty_pair(directory: str) -> tuple[str, str]:
+    """Two empty gzipped FASTQ files: STAR aligns them into valid, empty outputs."""
+    import gzip
+
+    paths = tuple(os.path.join(directory, f".empty_R{i}.fastq.gz") for i in (1, 2))
+    for path in paths:
+        with gzip.open(path, "wb"):
+            pass
+    return paths
 
 
 def main(snakemake) -> None:
-    import gzip
+    """STAR runs beside the FASTQ check. If it fails and the check (run here) finds the input broken,
+    no reads are aligned instead, so the sample goes on to a "failed" report with the check's reason."""
     import sys
 
-    from align.fastq_check import read_verdict
+    from align.fastq_check import verdict
 
     star_dir = os.path.dirname(snakemake.output.bam)
+    os.makedirs(star_dir, exist_ok=True)
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
-    check = read_verdict(snakemake.input.check)
-    if check["status"] == "failed":  # a broken input is aligned as no reads: valid, empty outputs
-        logging.warning("input failed its check (%s): aligning no reads", check["reason"])
-        os.makedirs(star_dir, exist_ok=True)
-        fq1, fq2 = (os.path.join(star_dir, f".empty_R{i}.fastq.gz") for i in (1, 2))
-        for path in (fq1, fq2):
-            with gzip.open(path, "wb"):
-                pass
     check_free_space(star_dir, space_needed([fq1, fq2]))
     prefix = star_dir + "/"
     sort_ram = max(1000, snakemake.resources.mem_mb // 4) * 2**20
-    command = star_command(fq1, fq2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
-                           snakemake.params.extra)  # fmt: skip
-    run_star(command, prefix, sys.stderr)
-    if check["status"] == "failed":
-        for path in (fq1, fq2):
+
+    def align(reads1, reads2):
+        command = star_command(reads1, reads2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
+                               snakemake.params.extra)  # fmt: skip
+        run_star(command, prefix, sys.stderr)
+
+    try:
+        align(fq1, fq2)
+    except StarFailure:
+        check = verdict(fq1, fq2)
+        if check["status"] == "ok":
+            raise
+        logging.warning("input failed its check (%s): aligning no reads", check["reason"])
+        empty = empty_pair(star_dir)
+        align(*empty)
+        for path in empty:
             os.remove(path)
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr

@@ -1,8 +1,10 @@
 """fastp before STAR: adapter read-through, poly-G tails and too-short pairs removed.
 
-A sample whose FASTQ check failed (or found no reads) is not trimmed: its
-trimmed files are empty and its fastp report says 0 reads, so STAR aligns
-nothing and the sample is reported "not evaluable" instead of stopping the run.
+fastp runs beside the FASTQ check, not after it. When fastp fails, the check
+is run here: if the input is broken (or has no reads) the trimmed files are
+empty and the fastp report says 0 reads, so STAR aligns nothing and the sample
+is reported "failed" / "not evaluable" with the check's reason instead of
+stopping the run; a fastp failure on good input stops the sample.
 """
 
 import gzip
@@ -34,20 +36,20 @@ def write_empty(out1: str, out2: str, json_path: str, html_path: str, reason: st
 def main(snakemake) -> None:
     import sys
 
-    from align.fastq_check import read_verdict
+    from align.fastq_check import verdict
 
     out = snakemake.output
-    check = read_verdict(snakemake.input.check)
-    if check["status"] != "ok":
-        logging.warning("not trimmed (%s): %s", check["status"], check["reason"])
-        write_empty(out.fq1, out.fq2, out.json, out.html, check["reason"])
-        return
     command = fastp_command(snakemake.input.fq1, snakemake.input.fq2, out.fq1, out.fq2, out.json, out.html,
                             snakemake.params.options, snakemake.threads, snakemake.wildcards.sample)  # fmt: skip
     logging.info("running: %s", shlex.join(command))
     sys.stderr.flush()
     result = subprocess.run(command, stdout=sys.stderr, stderr=sys.stderr)
     if result.returncode != 0:
+        check = verdict(snakemake.input.fq1, snakemake.input.fq2)
+        if check["status"] != "ok":
+            logging.warning("not trimmed (%s): %s", check["status"], check["reason"])
+            write_empty(out.fq1, out.fq2, out.json, out.html, check["reason"])
+            return
         raise ToolError(
             f"fastp failed on sample {snakemake.wildcards.sample} (exit code {result.returncode}); see its log"
         )

@@ -37,7 +37,8 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
     """
     if not os.path.isfile(path):
         raise InputError(f"sample sheet {path}: file not found")
-    with open(path, newline="") as fh:
+    # utf-8-sig: a sheet saved from a spreadsheet may start with a byte-order mark (CRLF ends are stripped below)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         lines = [line for line in fh if line.strip() and not line.startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t")
     header = [h.strip() for h in (reader.fieldnames or [])]

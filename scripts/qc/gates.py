@@ -56,6 +56,8 @@ def gate_failures(metrics: dict, settings: QcSettings) -> list:
 def sample_status(kinase_fusions: int, input_failure: str | None, failures: list) -> tuple[str, list]:
     """(status, reasons): fusion detected / no fusion detected / not evaluable."""
     reasons = ([f"input: {input_failure}"] if input_failure else []) + failures
+    if input_failure:  # incomplete or unreadable reads: no answer stands, whatever they showed
+        return "not evaluable", reasons
     if kinase_fusions:
         return "fusion detected", reasons
     if reasons:

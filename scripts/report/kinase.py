@@ -256,3 +256,23 @@ def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, clinical: d
         {"yes": 0, "review": 1, "no": 2}
     ).fillna(2)
     return result.loc[order.sort_values(kind="stable").index].reset_index(drop=True)
+
+
+def main(snakemake) -> None:
+    """Rule annotate_kinases: fusions.tsv -> kinase_fusions.tsv."""
+    import logging
+
+    from common.fusion_table import read_table, write_table
+    from common.knowledge_base import load_knowledge_base
+    from reference.kb_check import load_annotation, read_kb_check
+
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    kb = load_knowledge_base(
+        snakemake.input.kinases, snakemake.input.actionability, snakemake.input.tumour_types
+    )
+    tumour_type = snakemake.params.sample.get("tumour_type") or None
+    kinases = kinase_calls(read_table(snakemake.input.calls), annotation, kb, read_kb_check(snakemake.input.kb_check),
+                           snakemake.params.min_support, tumour_type)  # fmt: skip
+    actionable = int((kinases["actionable"] == "yes").sum()) if len(kinases) else 0
+    logging.info("%d kinase fusions, %d actionable", len(kinases), actionable)
+    write_table(kinases, snakemake.output[0])

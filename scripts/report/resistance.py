@@ -192,3 +192,26 @@ def resistance_table(rows: list) -> pd.DataFrame:
     for column in ("alt_fraction", "alt_ci_low", "alt_ci_high"):
         table[column] = [f"{v:.4f}" if isinstance(v, float) and v == v else "." for v in table[column]]
     return table.fillna(".")
+
+
+def main(snakemake) -> None:
+    """Rule genotype_resistance: the hotspots of the sample's actionable kinases -> resistance.tsv."""
+    from common.fusion_table import read_table
+    from common.knowledge_base import load_hotspots, load_kinases
+    from common.rulelog import atomic_write
+    from reference.kb_check import load_annotation, read_kb_check
+
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    hotspots = load_hotspots(snakemake.input.hotspots, load_kinases(snakemake.input.kinases)["genes"])
+    settings = GenotypeSettings.from_config(snakemake.params.resistance)
+    with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
+        rows = genotype_sample(snakemake.wildcards.sample, read_table(snakemake.input.kinase_calls),
+                               snakemake.input.bam, fasta, annotation, hotspots,
+                               read_kb_check(snakemake.input.kb_check), settings)  # fmt: skip
+    previous = read_table(snakemake.input.previous) if snakemake.input.get("previous") else None
+    table = resistance_table(compare_with_previous(rows, previous, snakemake.params.previous_sample))
+    logging.info(
+        "%d hotspots genotyped, %d mutations found", len(rows), int((table["status"] == "found").sum())
+    )
+    with atomic_write(snakemake.output[0]) as out:
+        table.to_csv(out, sep="\t", index=False)

@@ -235,6 +235,9 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
 
 
 def _headline(entries: list, status: dict) -> dict:
+    if status.get("input", "ok") != "ok":  # what a broken input showed is not a result
+        text = f"Not evaluable: the input could not be read in full ({'; '.join(status['reasons'])})."
+        return {"status": "not evaluable", "fusion": None, "tier": None, "text": text}
     actionable = [e for e in entries if e["actionable"] == "yes"]
     review = [e for e in entries if e["actionable"] == "review"]
     if actionable:
@@ -261,7 +264,10 @@ def _headline(entries: list, status: dict) -> dict:
 
 def caveats(tumour_type: str | None, status: dict | None = None) -> list:
     notes = list(CAVEATS)
-    if status and status["sample_status"] == "fusion detected" and status["reasons"]:
+    if status and status.get("input", "ok") != "ok":
+        notes.insert(0, "The input FASTQ failed its check: anything listed below was seen in the part that could be "
+                        "read and is for review only; send the complete files again.")  # fmt: skip
+    elif status and status["sample_status"] == "fusion detected" and status["reasons"]:
         notes.insert(0, f"This sample failed QC ({'; '.join(status['reasons'])}): the fusion is reported, but "
                         "a negative result for other kinases would not be reliable.")  # fmt: skip
     if tumour_type is None:
@@ -334,3 +340,42 @@ def collect_versions(star_log: str, kb, hotspots: dict, fasta_name: str, gtf_nam
         "pipeline": pipeline_version(), "star": star_version(star_log), **(tools or {}), **kb.versions,
         "resistance_hotspots": str(hotspots["version"]), "reference_fasta": fasta_name, "reference_gtf": gtf_name,
     }  # fmt: skip
+
+
+def main(snakemake) -> None:
+    """Rule write_report: the sample's results -> report.json and report.html."""
+    import json
+    import logging
+
+    from common.fusion_table import read_table
+    from common.knowledge_base import load_hotspots, load_knowledge_base
+    from common.rulelog import atomic_write
+    from common.versions import caller_versions, read_version_file
+    from reference.kb_check import load_annotation
+    from report.status import status_block
+
+    sample = snakemake.params.sample
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    kb = load_knowledge_base(
+        snakemake.input.kinases, snakemake.input.actionability, snakemake.input.tumour_types
+    )
+    hotspots = load_hotspots(snakemake.input.hotspots, kb.kinases["genes"])
+    kinases = read_table(snakemake.input.kinase_calls)
+    trend = read_table(snakemake.input.trend) if snakemake.input.get("trend") else None
+    callers = list(snakemake.params.callers)
+    tools = {"samtools": read_version_file(snakemake.input.samtools_version),
+             **caller_versions(callers, {c: snakemake.input.get(f"version_{c}") for c in callers})}  # fmt: skip
+    versions = collect_versions(snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name,
+                                snakemake.params.gtf_name, tools)  # fmt: skip
+    status = status_block(
+        snakemake.input.metrics, snakemake.input.evaluability, len(kinases), snakemake.params.qc
+    )
+    logging.info("sample status: %s%s", status["sample_status"],
+                 f" ({'; '.join(status['reasons'])})" if status["reasons"] else "")  # fmt: skip
+    report = build_report(sample, kinases, read_table(snakemake.input.calls), star_qc(snakemake.input.star_final),
+                          trend, versions, kb, annotation, read_table(snakemake.input.resistance), callers,
+                          status)  # fmt: skip
+    with atomic_write(snakemake.output.json) as out:
+        json.dump(report, out, indent=2)
+    with atomic_write(snakemake.output.html) as out:
+        out.write(render_html(report))

@@ -25,21 +25,7 @@ rule measure_abundance:
 
 rule abundance_trend:
     input:
-        calls=lambda wildcards: expand(
-            f"{OUTDIR}/{{sample}}/fusions.tsv", sample=PATIENT_SAMPLES[wildcards.patient]
-        ),
-        bams=lambda wildcards: expand(
-            f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
-            sample=PATIENT_SAMPLES[wildcards.patient],
-        ),
-        bais=lambda wildcards: expand(
-            f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
-            sample=PATIENT_SAMPLES[wildcards.patient],
-        ),
-        junctions=lambda wildcards: expand(
-            f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
-            sample=PATIENT_SAMPLES[wildcards.patient],
-        ),
+        unpack(lambda wildcards: trend_inputs(PATIENT_SAMPLES[wildcards.patient])),
     output:
         tsv=f"{OUTDIR}/patients/{{patient}}/abundance_trend.tsv",
         svg=report(
@@ -58,10 +44,37 @@ rule abundance_trend:
         mem_mb=rule_resources("abundance_trend", "mem_mb", 2000),
         runtime=rule_resources("abundance_trend", "runtime", 30),
     params:
+        patient=lambda wildcards: wildcards.patient,
         samples=lambda wildcards: PATIENT_SAMPLES[wildcards.patient],
-        timepoints=lambda wildcards: [
-            SAMPLES[s]["timepoint"] for s in PATIENT_SAMPLES[wildcards.patient]
-        ],
+        timepoints=lambda wildcards: timepoints(PATIENT_SAMPLES[wildcards.patient]),
         settings=config["abundance"],
     script:
         "../../scripts/abundance_trend.py"
+
+
+# The patient's trend as far as one sample's timepoint, for its report: a later biopsy
+# changes none of an earlier sample's inputs, so it reruns nothing of that sample.
+rule sample_trend:
+    input:
+        unpack(lambda wildcards: trend_inputs(samples_up_to(wildcards.sample))),
+    output:
+        tsv=f"{OUTDIR}/{{sample}}/abundance_trend.tsv",
+    log:
+        f"{OUTDIR}/logs/sample_trend/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/sample_trend/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("sample_trend", "mem_mb", 2000),
+        runtime=rule_resources("sample_trend", "runtime", 30),
+    params:
+        patient=lambda wildcards: SAMPLES[wildcards.sample]["patient"],
+        samples=lambda wildcards: samples_up_to(wildcards.sample),
+        timepoints=lambda wildcards: timepoints(samples_up_to(wildcards.sample)),
+        settings=config["abundance"],
+    script:
+        "../../scripts/sample_trend.py"

@@ -1,9 +1,7 @@
+# Parsing imports only the standard library, PyYAML (via Snakemake) and scripts/ modules that
+# need nothing more (tests/test_light_parse.py): pandas, pysam & co. load in jobs, inside their env.
 import os
-
-import shutil
 import sys
-
-import pandas as pd
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
@@ -81,7 +79,8 @@ except InputError as err:
     fail(err)
 
 try:  # the schema documents the sheet; read_sample_sheet already gave precise errors
-    validate(pd.DataFrame(SAMPLE_ROWS), "../schemas/samples.schema.yaml")
+    for row in SAMPLE_ROWS:
+        validate(row, "../schemas/samples.schema.yaml")
 except WorkflowError as err:
     fail(f"sample sheet {config['samples']}: {str(err).splitlines()[0]}")
 
@@ -176,17 +175,32 @@ def caller_version_input(wildcards):
     }
 
 
-def patient_trend_input(wildcards):
-    """The patient's trend table, for patients followed over more than one sample."""
-    patient = SAMPLES[wildcards.sample]["patient"]
-    if patient in FOLLOWED_PATIENTS:
-        return {"trend": f"{OUTDIR}/patients/{patient}/abundance_trend.tsv"}
+def samples_up_to(sample):
+    """The patient's samples in timepoint order, up to and including `sample`."""
+    samples = PATIENT_SAMPLES[SAMPLES[sample]["patient"]]
+    return samples[: samples.index(sample) + 1]
+
+
+def timepoints(samples):
+    return [SAMPLES[s]["timepoint"] for s in samples]
+
+
+def trend_inputs(samples):
+    """What a trend measures in each sample: its calls, and the reads at the breakpoints."""
+    star = f"{OUTDIR}/{{sample}}/star"
+    return {
+        "calls": expand(f"{OUTDIR}/{{sample}}/fusions.tsv", sample=samples),
+        "bams": expand(f"{star}/Aligned.sortedByCoord.out.bam", sample=samples),
+        "bais": expand(f"{star}/Aligned.sortedByCoord.out.bam.bai", sample=samples),
+        "junctions": expand(f"{star}/Chimeric.out.junction", sample=samples),
+    }
+
+
+def sample_trend_input(wildcards):
+    """The trend up to this sample, when the patient has earlier samples."""
+    if len(samples_up_to(wildcards.sample)) > 1:
+        return {"trend": f"{OUTDIR}/{wildcards.sample}/abundance_trend.tsv"}
     return {}
-
-
-def python_tool(name):
-    """A tool installed with the Python packages: on PATH, else beside this Python (the venv)."""
-    return shutil.which(name) or os.path.join(os.path.dirname(sys.executable), name)
 
 
 def previous_sample(wildcards):
@@ -202,13 +216,24 @@ def previous_resistance_input(wildcards):
 
 
 def rule_resources(rule_name, key, default=None):
-    """threads / mem_mb / runtime for a rule from config, then config default."""
-    table = config.get("resources", {})
-    for section in (rule_name, "default"):
-        value = table.get(section, {}).get(key)
-        if value is not None:
-            return value
-    return default
+    """threads / mem_mb / runtime of a rule: config `resources.<rule>`, else the rule's own default.
+
+    Snakemake's --set-resources / --set-threads override both; --default-resources fills
+    only resources a rule does not declare.
+    """
+    value = config.get("resources", {}).get(rule_name, {}).get(key)
+    return default if value is None else value
+
+
+def check_resource_sections():
+    """A `resources:` section must name a rule: a typo would silently change nothing."""
+    rules = {rule.name for rule in workflow.rules}
+    unknown = sorted(set(config.get("resources", {})) - rules)
+    if unknown:
+        fail(
+            f"configuration: resources.{unknown[0]} is not a rule of this workflow "
+            f"(rules: {', '.join(sorted(rules - {'all'}))})"
+        )
 
 
 def star_memory(rule_name):

@@ -1,17 +1,77 @@
-# Kinase annotation, resistance hotspots and the report in one job per sample (scripts/interpret.py).
-rule interpret:
+# One job per step of a sample's interpretation. `group` sends a sample's steps (and its trend)
+# to a cluster as one job: thousands of samples still mean one queue entry each.
+rule annotate_kinases:
+    input:
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        kinases=config["knowledge_base"]["kinases"],
+        actionability=config["knowledge_base"]["actionability"],
+        tumour_types=config["knowledge_base"]["tumour_types"],
+    output:
+        f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+    log:
+        f"{OUTDIR}/logs/annotate_kinases/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/annotate_kinases/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("annotate_kinases", "mem_mb", 2000),
+        runtime=rule_resources("annotate_kinases", "runtime", 30),
+    params:
+        sample=lambda wildcards: SAMPLES[wildcards.sample],
+        min_support=config["actionability"]["min_support_tier1"],
+    script:
+        "../../scripts/annotate_kinases.py"
+
+
+rule genotype_resistance:
     input:
         unpack(previous_resistance_input),
-        unpack(patient_trend_input),
-        unpack(caller_version_input),
-        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        kinases=config["knowledge_base"]["kinases"],
+        hotspots=config["knowledge_base"]["resistance_hotspots"],
+    output:
+        f"{OUTDIR}/{{sample}}/resistance.tsv",
+    log:
+        f"{OUTDIR}/logs/genotype_resistance/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/genotype_resistance/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("genotype_resistance", "mem_mb", 2000),
+        runtime=rule_resources("genotype_resistance", "runtime", 30),
+    params:
+        previous_sample=previous_sample,
+        resistance=config["resistance"],
+    script:
+        "../../scripts/genotype_resistance.py"
+
+
+rule write_report:
+    input:
+        unpack(sample_trend_input),
+        unpack(caller_version_input),
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
         star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.out",
         samtools_version=f"{OUTDIR}/reference/samtools_version.txt",
-        fasta=config["reference"]["fasta"],
-        fai=f"{OUTDIR}/reference/genome.fa.fai",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
         kb_check=f"{OUTDIR}/reference/kb_check.tsv",
         metrics=f"{OUTDIR}/{{sample}}/qc/metrics.tsv",
@@ -21,8 +81,6 @@ rule interpret:
         hotspots=config["knowledge_base"]["resistance_hotspots"],
         tumour_types=config["knowledge_base"]["tumour_types"],
     output:
-        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
-        resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
         json=f"{OUTDIR}/{{sample}}/report.json",
         html=report(
             f"{OUTDIR}/{{sample}}/report.html",
@@ -31,26 +89,25 @@ rule interpret:
             labels={"sample": "{sample}"},
         ),
     log:
-        f"{OUTDIR}/logs/interpret/{{sample}}.log",
+        f"{OUTDIR}/logs/write_report/{{sample}}.log",
     benchmark:
-        f"{OUTDIR}/benchmarks/interpret/{{sample}}.tsv"
+        f"{OUTDIR}/benchmarks/write_report/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=rule_resources("interpret", "mem_mb", 2000),
-        runtime=rule_resources("interpret", "runtime", 30),
+        mem_mb=rule_resources("write_report", "mem_mb", 2000),
+        runtime=rule_resources("write_report", "runtime", 30),
     params:
         sample=lambda wildcards: SAMPLES[wildcards.sample],
-        previous_sample=previous_sample,
-        min_support=config["actionability"]["min_support_tier1"],
-        resistance=config["resistance"],
         qc=config["qc"],
         callers=CALLERS,
         fasta_name=os.path.basename(config["reference"]["fasta"]),
         gtf_name=os.path.basename(config["reference"]["gtf"]),
     script:
-        "../../scripts/interpret.py"
+        "../../scripts/write_report.py"
 
 
 rule run_summary:
@@ -101,10 +158,5 @@ rule multiqc:
     resources:
         mem_mb=rule_resources("multiqc", "mem_mb", 2000),
         runtime=rule_resources("multiqc", "runtime", 20),
-    params:
-        outdir=lambda wildcards, output: os.path.dirname(output[0]),
-        inputs=lambda wildcards, input: " ".join(sorted({os.path.dirname(path) for path in input})),
-        multiqc=python_tool("multiqc"),
-    shell:
-        "{params.multiqc} --force --no-data-dir --dirs --dirs-depth 2 --module star --module fastp --module custom_content"
-        " --outdir {params.outdir} {params.inputs} > {log} 2>&1"
+    script:
+        "../../scripts/run_multiqc.py"
