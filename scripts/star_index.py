@@ -1,4 +1,4 @@
-"""Snakemake entry point of rule star_index: check FASTA/GTF, clip the GTF, build the STAR index (code: scripts/reference/star_index.py)."""
+"""Snakemake entry point of rule star_index: build the STAR index (code: scripts/reference/star_index.py)."""
 
 from common.rulelog import run_rule
 from reference.star_index import main

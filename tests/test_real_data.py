@@ -122,7 +122,7 @@ def test_ros1_hotspots_are_withheld_without_the_clinical_transcript(
 
 def test_easyfuse_alignment_shows_the_truth_junctions(easyfuse_run):
     junctions = chimeric_breakpoints(easyfuse_run / "FC/star/Chimeric.out.junction")
-    log = (easyfuse_run / "logs/star_index/star_index.log").read_text()
+    log = (easyfuse_run / "logs/prepare_annotation/prepare_annotation.log").read_text()
     assert "clipped to" in log  # the minigenome GTF has rows past its contigs
     missing = []
     for truth in detectable_truth():

@@ -48,7 +48,7 @@ rule trim_reads:
 rule star_align:
     input:
         unpack(aligner_fastqs),
-        index=f"{OUTDIR}/reference/star_index",
+        unpack(star_index_input),
     output:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",

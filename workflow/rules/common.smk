@@ -15,7 +15,7 @@ from common.samplesheet import (
     read_sample_sheet,
     timepoint_order,
 )  # noqa: E402
-from reference.star_index import star_mem_mb  # noqa: E402
+from reference.star_index import missing_index_files, prebuilt_index_mb, star_mem_mb  # noqa: E402
 from common.knowledge_base import load_hotspots, load_knowledge_base  # noqa: E402
 from common.tumour_types import load_oncotree  # noqa: E402
 
@@ -69,6 +69,12 @@ def validated_config(config):
 
 config = validated_config(config)
 OUTDIR = config["outdir"].rstrip("/")
+PREBUILT_INDEX = config["reference"].get("star_index")
+if PREBUILT_INDEX and missing_index_files(PREBUILT_INDEX):
+    fail(
+        f"configuration: reference.star_index {PREBUILT_INDEX} is not a STAR index "
+        f"(missing {', '.join(missing_index_files(PREBUILT_INDEX))})"
+    )
 
 try:
     SAMPLE_ROWS = read_sample_sheet(
@@ -237,9 +243,20 @@ def check_resource_sections():
 
 
 def star_memory(rule_name):
-    """Configured mem_mb of a STAR rule, else derived from the genome size."""
+    """Configured mem_mb of a STAR rule, else the prebuilt index's size or one derived from the genome."""
     configured = config.get("resources", {}).get(rule_name, {}).get("mem_mb")
-    return configured or star_mem_mb(os.path.getsize(config["reference"]["fasta"]))
+    if configured:
+        return configured
+    if PREBUILT_INDEX:
+        return prebuilt_index_mb(PREBUILT_INDEX)
+    return star_mem_mb(os.path.getsize(config["reference"]["fasta"]), config["star"]["sa_sparse"])
+
+
+def star_index_input(wildcards):
+    """The index STAR aligns to: the lab's own (once checked), else the one this workflow builds."""
+    if PREBUILT_INDEX:
+        return {"index": PREBUILT_INDEX, "index_check": f"{OUTDIR}/reference/star_index_check.tsv"}
+    return {"index": f"{OUTDIR}/reference/star_index"}
 
 
 def final_outputs():

@@ -1,10 +1,53 @@
-rule star_index:
+# The GTF clipped to the FASTA's contigs: every step reads this one (minigenome GTFs overhang).
+rule prepare_annotation:
     input:
         fasta=config["reference"]["fasta"],
         gtf=config["reference"]["gtf"],
     output:
-        index=directory(f"{OUTDIR}/reference/star_index"),
+        f"{OUTDIR}/reference/annotation.gtf",
+    log:
+        f"{OUTDIR}/logs/prepare_annotation/prepare_annotation.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/prepare_annotation/prepare_annotation.tsv"
+    conda:
+        "../../envs/star.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("prepare_annotation", "mem_mb", 1000),
+        runtime=rule_resources("prepare_annotation", "runtime", 30),
+    script:
+        "../../scripts/prepare_annotation.py"
+
+
+# Used when reference.star_index names a lab's own index: it must have been built from this
+# FASTA (else the run stops) and with this GTF (else a warning); star_index is then never run.
+rule check_star_index:
+    input:
+        fasta=config["reference"]["fasta"],
         gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        f"{OUTDIR}/reference/star_index_check.tsv",
+    log:
+        f"{OUTDIR}/logs/check_star_index/check_star_index.log",
+    conda:
+        "../../envs/star.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("check_star_index", "mem_mb", 1000),
+        runtime=rule_resources("check_star_index", "runtime", 30),
+    params:
+        index=PREBUILT_INDEX,
+        sjdb_overhang=config["star"]["sjdb_overhang"],
+    script:
+        "../../scripts/check_star_index.py"
+
+
+rule star_index:
+    input:
+        fasta=config["reference"]["fasta"],
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+    output:
+        directory(f"{OUTDIR}/reference/star_index"),
     log:
         f"{OUTDIR}/logs/star_index/star_index.log",
     benchmark:
@@ -18,6 +61,7 @@ rule star_index:
     params:
         sjdb_overhang=config["star"]["sjdb_overhang"],
         sa_nbases=config["star"].get("sa_index_nbases"),
+        sa_sparse=config["star"]["sa_sparse"],
     script:
         "../../scripts/star_index.py"
 
