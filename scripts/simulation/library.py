@@ -92,6 +92,25 @@ def classify_fragment(
     return "other"
 
 
+def sequencing_errors(read: str, rng: random.Random, rate: float) -> str:
+    """Substitutions at `rate` per base; positions drawn by geometric skips."""
+    out = None
+    pos = int(rng.expovariate(rate))
+    while pos < len(read):
+        out = out or list(read)
+        out[pos] = rng.choice([b for b in "ACGT" if b != out[pos]])
+        pos += 1 + int(rng.expovariate(rate))
+    return "".join(out) if out else read
+
+
+def family_size(rng: random.Random, mean: float) -> int:
+    """PCR copies of one molecule: geometric on 1, 2, 3, ... with this mean (1 when mean <= 1)."""
+    if mean <= 1:
+        return 1
+    p = 1 / mean
+    return 1 + int(math.log(1 - rng.random()) / math.log(1 - p))
+
+
 class FastqPairWriter:
     """Writes read pairs of molecules to two text streams, with the library's mess."""
 
@@ -128,24 +147,13 @@ class FastqPairWriter:
         return 1
 
     def _errors(self, read: str) -> str:
-        """Substitutions at the library's error rate; positions drawn by geometric skips."""
-        rng, rate = self.rng, self.library.error_rate
-        out = None
-        pos = int(rng.expovariate(rate))
-        while pos < len(read):
-            out = out or list(read)
-            out[pos] = rng.choice([b for b in "ACGT" if b != out[pos]])
-            pos += 1 + int(rng.expovariate(rate))
-        return "".join(out) if out else read
+        return sequencing_errors(read, self.rng, self.library.error_rate)
 
     def _family_size(self) -> int:
         lib, rng = self.library, self.rng
         if lib.jackpot_share and rng.random() < lib.jackpot_share:
             return rng.randint(100, 200)
-        if lib.pcr_family_mean <= 1:
-            return 1
-        p = 1 / lib.pcr_family_mean  # geometric on 1, 2, 3, ... with this mean
-        return 1 + int(math.log(1 - rng.random()) / math.log(1 - p))
+        return family_size(rng, lib.pcr_family_mean)
 
     def _messy(self, fragment: str, name: str) -> None:
         lib, rng = self.library, self.rng

@@ -7,7 +7,9 @@ the profile's library (simulation/library.py). Writes genome.fa, genes.gtf,
 reads/, samples.tsv, truth.tsv (true fusions with exact breakpoints and
 simulated fragment counts) and artefacts.tsv (every non-fusion chimera).
 
-    python scripts/simulate.py --outdir resources/demo [--profile demo|gauntlet]
+    python scripts/simulate.py --outdir resources/demo [--profile demo|gauntlet|ffpe|targeted]
+
+The `targeted` profile (simulation/panel.py) is an anchored multiplex PCR fusion panel with UMIs.
 """
 
 import argparse
@@ -201,8 +203,15 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--outdir", default="resources/demo")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="demo")
+    parser.add_argument("--profile", choices=sorted([*PROFILES, "targeted"]), default="demo")
     args = parser.parse_args(argv)
+    if args.profile == "targeted":
+        from simulation.panel import write_panel  # imports this module
+
+        result = write_panel(args.outdir, args.seed)
+        print(f"wrote 1 sample (targeted), {len(result['truth'])} truth rows, {len(result['molecules'])} "
+              f"molecules and {result['pairs']} read pairs to {args.outdir}")  # fmt: skip
+        return
     result = write_profile(args.outdir, args.profile, args.seed)
     print(f"wrote {len(PROFILES[args.profile].design)} samples ({args.profile}), {len(result['truth'])} fusions and "
           f"{len(result['artefacts'])} artefact sites to {args.outdir}")  # fmt: skip
