@@ -10,6 +10,8 @@
 3. Abundance: wild-type counting per fusion on a small and a 10x larger BAM.
 4. The demo end to end in a fresh directory: wall time, time per rule from
    the `benchmark:` files, and STAR's share against the post-processing.
+5. One 1.2 M-pair simulated sample: the workflow's wall time against STAR
+   alone (index + alignment) on the same machine (benchmarks/end_to_end_ratio.py).
 """
 
 import csv
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import abundance_scaling as abundance_bench  # noqa: E402
 import caller_throughput as caller_bench  # noqa: E402
+import end_to_end_ratio  # noqa: E402
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 DEMO = ROOT / "resources/demo"
@@ -158,7 +161,10 @@ def main() -> None:
         rows = []
         for section in (dag_rows, caller_rows, abundance_rows, end_to_end_rows):
             rows += section(directory)
-            width = max(len(name) for name, _ in rows)
+        ratio_dir = directory / "ratio"
+        ratio_dir.mkdir()
+        rows += end_to_end_ratio.ratio_rows(ratio_dir)
+    width = max(len(name) for name, _ in rows)
     print(f"{'benchmark':<{width}}  result")
     print(f"{'-' * width}  {'-' * 40}")
     for name, value in rows:

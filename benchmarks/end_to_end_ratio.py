@@ -1,0 +1,142 @@
+"""The whole workflow against STAR alone on one 1.2 M-pair simulated sample (issue 12).
+
+    .venv/bin/python benchmarks/end_to_end_ratio.py [--pairs 1200000] [--keep DIR]
+
+Simulates the demo's first sample (KHDRBS1::NTRK1, EWSR1::FLI1) scaled to about
+`--pairs` read pairs, then on the same machine and in the same process:
+
+1. STAR alone: the index (same genome, GTF and parameters the workflow uses)
+   and the alignment with the workflow's own STAR command line;
+2. the workflow, from nothing to the report and MultiQC, `--cores 2`, with
+   trimming as configured by default and again with `trim.enabled: false`.
+
+Prints wall times, the per-rule times of the workflow and the ratio of each
+workflow run to STAR alone (target of issue 12: <= 1.10 x).
+"""
+
+import argparse
+import csv
+import gzip
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from align.star_align import star_command  # noqa: E402
+from reference.star_index import sa_index_nbases  # noqa: E402
+from simulation.design import DEMO_DESIGN  # noqa: E402
+from simulation.simulate import write_dataset  # noqa: E402
+
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+PAIRS_AT_SCALE_1 = 7450  # the demo S1 at coverage_scale 1 (measured: 104,279 pairs at 14)
+
+
+def count_pairs(fastq_gz: Path) -> int:
+    with gzip.open(fastq_gz, "rb") as fh:
+        return sum(1 for _ in fh) // 4
+
+
+def simulate(directory: Path, pairs: int) -> tuple[Path, int]:
+    data = directory / "data"
+    write_dataset(data, [DEMO_DESIGN[0]], seed=1, coverage_scale=pairs / PAIRS_AT_SCALE_1)
+    return data, count_pairs(data / "reads/S1_R1.fastq.gz")
+
+
+def timed(command: list, cwd: Path, log: Path) -> float:
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        result = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    if result.returncode:
+        raise SystemExit(f"failed ({result.returncode}): {' '.join(command)}; see {log}")
+    return time.perf_counter() - start
+
+
+def star_alone(data: Path, work: Path, threads: int) -> tuple[float, float]:
+    """STAR index + alignment with the workflow's parameters, nothing else."""
+    index = work / "index"
+    index.mkdir(parents=True)
+    genome = data / "genome.fa"
+    length = sum(len(line.strip()) for line in open(genome) if not line.startswith(">"))
+    index_s = timed(
+        ["STAR", "--runMode", "genomeGenerate", "--runThreadN", str(threads), "--genomeDir", str(index),
+         "--genomeFastaFiles", str(genome), "--sjdbGTFfile", str(data / "genes.gtf"), "--sjdbOverhang", "100",
+         "--genomeSAindexNbases", str(sa_index_nbases(length)), "--outFileNamePrefix", f"{index}/"],
+        work, work / "index.log",
+    )  # fmt: skip
+    command = star_command(
+        str(data / "reads/S1_R1.fastq.gz"), str(data / "reads/S1_R2.fastq.gz"), str(index),
+        f"{work}/align/", threads, 2_000_000_000, "",
+    )  # fmt: skip
+    (work / "align").mkdir()
+    align_s = timed(command, work, work / "align.log")
+    return index_s, align_s
+
+
+def workflow(data: Path, work: Path, trim: bool) -> tuple[float, dict]:
+    work.mkdir(parents=True)
+    (work / "config.yaml").write_text(
+        f"samples: {data / 'samples.tsv'}\noutdir: out\nreference:\n  fasta: {data / 'genome.fa'}\n"
+        f"  gtf: {data / 'genes.gtf'}\ntrim:\n  enabled: {str(trim).lower()}\n"
+    )
+    wall = timed(
+        [SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(work),
+         "--configfile", str(work / "config.yaml"), "--cores", "2"],
+        work, work / "snakemake.log",
+    )  # fmt: skip
+    per_rule: dict = defaultdict(float)
+    for path in (work / "out/benchmarks").glob("*/*.tsv"):
+        with open(path) as fh:
+            per_rule[path.parent.name] += float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+    return wall, dict(per_rule)
+
+
+def ratio_rows(directory: Path, pairs: int = 1_200_000) -> list:
+    """(name, value) rows: the sample, STAR alone, each workflow run and its ratio, per-rule times."""
+    start = time.perf_counter()
+    data, simulated = simulate(directory, pairs)
+    rows = [
+        (f"1.2 M-pair sample: read pairs simulated ({time.perf_counter() - start:.0f} s)", f"{simulated:,}")
+    ]
+    index_s, align_s = star_alone(data, directory / "star_alone", threads=2)
+    star = index_s + align_s
+    rows.append(
+        ("  STAR alone (index + alignment, 2 threads)", f"{index_s:.1f} + {align_s:.1f} = {star:.1f} s")
+    )
+    for trim in (True, False):
+        wall, per_rule = workflow(data, directory / f"workflow_trim_{str(trim).lower()}", trim)
+        rows.append(
+            (
+                f"  workflow, trim.enabled: {str(trim).lower()}",
+                f"{wall:.1f} s = {wall / star:.2f} x STAR alone",
+            )
+        )
+        for rule, seconds in sorted(per_rule.items(), key=lambda item: -item[1])[:6]:
+            rows.append((f"    rule {rule}", f"{seconds:.2f} s"))
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=1_200_000)
+    parser.add_argument("--keep", help="work here and keep the files (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    directory = Path(args.keep or tempfile.mkdtemp(prefix="e2e_ratio_")).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = ratio_rows(directory, args.pairs)
+    finally:
+        if not args.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
