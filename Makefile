@@ -51,9 +51,11 @@ $(SLURM_PLUGIN)/.installed: requirements-slurm.txt | python-deps
 
 python-deps: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-umi.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -i '^cython==' requirements-umi.txt)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation $$(grep -i '^umi_tools==' requirements-umi.txt)
 	touch $@
 
 demo-data: $(DEMO)/genome.fa

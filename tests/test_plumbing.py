@@ -127,7 +127,10 @@ def _pins(path: Path) -> dict:
 
 def test_conda_envs_pin_the_versions_the_venv_installs():
     wanted = dict(
-        line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
+        line.split("==")
+        for requirements in ("requirements.txt", "requirements-umi.txt")
+        for line in (ROOT / requirements).read_text().splitlines()
+        if "==" in line and not line.startswith("#")
     )
     wanted = {name.lower(): version for name, version in wanted.items()}
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -141,7 +144,7 @@ def test_conda_envs_pin_the_versions_the_venv_installs():
                 checked += 1
             elif name == "python":
                 assert version == python, f"{env.name}: python ={version}, the venv runs {python}"
-    assert checked >= 9  # pysam, pandas, pyyaml, pyarrow, intervaltree, jinja2, scipy, matplotlib, multiqc
+    assert checked >= 10  # pysam, pandas, pyyaml, pyarrow, intervaltree, jinja2, scipy, matplotlib, multiqc, umi_tools
 
 
 def test_a_new_biopsy_reruns_nothing_of_the_earlier_ones(demo_run, tmp_path):

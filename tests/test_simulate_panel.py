@@ -156,7 +156,7 @@ def test_panel_bed_inside_target_exons(panel):
             number = int(f[8].split('exon_number "')[1].split('"')[0])
             exons[(gene, number)] = (f[0], int(f[3]), int(f[4]), f[6])
     rows = [r.split("\t") for r in (panel / "panel.bed").read_text().splitlines()]
-    assert [r[3] for r in rows] == ["NTRK1_exon12", "NTRK3_exon15", "ALK_exon20", "ROS1_exon34"]
+    assert [r[3] for r in rows] == ["NTRK1_exon11", "NTRK3_exon15", "ALK_exon20", "ROS1_exon34"]
     for chrom, start, end, name, score, strand in rows:
         gene, number = name.split("_exon")
         e_chrom, e_start, e_end, e_strand = exons[(gene, int(number))]

@@ -27,6 +27,14 @@ the fusion, so abundance5 is the share of that gene's transcripts that are
 fused. A 3' kinase is often silent in normal tissue, which drives abundance3
 towards 1 whatever the tumour content.
 
+Targeted panels (`assay: targeted`, abundance/molecules.py): every count is
+also made in molecules (UMI families): `junction_molecules`,
+`wt_molecules5`, `wt_molecules3`. Only the kinase side is primed, so
+`abundance` and its interval are the kinase side's share in molecules,
+junction_molecules / (junction_molecules + wild-type molecules at the
+kinase's own exon junction), as panel vendors report it (`abundance_side`
+says which side, `abundance_unit` says `molecules`).
+
 Every count is a region query on the indexed BAM; the BAM is never scanned.
 """
 
@@ -38,6 +46,8 @@ import numpy as np
 import pandas as pd
 import pysam
 
+from abundance.molecules import JunctionMolecules, count_molecules, fragment_umis
+from abundance.targeted import apply_panel, primed_gene, primed_genes, read_panel
 from call.chimeric import cluster_split_reads, normalise, read_junctions, split_mate_aligned
 from common.fragments import SKIP_FLAGS, FragmentIndex
 from common.fusion_table import parse_breakpoint, side_direction
@@ -47,6 +57,13 @@ from common.stats import wilson_interval
 ABUNDANCE_COLUMNS = ["fusion_reads", "wt_reads5", "wt_reads3", "abundance5", "abundance3", "abundance", "abundance_ci_low",
                      "abundance_ci_high"]  # fmt: skip
 RATIO_COLUMNS = ABUNDANCE_COLUMNS[3:]
+MOLECULE_COLUMNS = [
+    "junction_molecules",
+    "wt_molecules5",
+    "wt_molecules3",
+    "abundance_unit",
+    "abundance_side",
+]
 
 
 @dataclass
@@ -72,8 +89,8 @@ def crosses(blocks, retained_index: int, boundary: int, min_anchor: int) -> bool
     return holds and left >= min_anchor and right >= min_anchor
 
 
-def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: CountSettings) -> int:
-    """Fragments crossing a breakpoint in the unfused configuration (one region query).
+def wild_type_reads(bam, chrom: str, pos: int, direction: int, settings: CountSettings):
+    """Alignments crossing a breakpoint in the unfused configuration (one region query).
 
     `pos` is the 1-based last retained base; `direction` +1 when the retained
     part lies at and below it.
@@ -81,15 +98,27 @@ def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: Cou
     retained = pos - 1
     boundary = pos if direction == 1 else pos - 1
     if chrom not in bam.references:
-        return 0
-    index = FragmentIndex(bam, chrom, retained, retained + 1)
-    fragments = set()  # PCR copies count once (common/fragments.py)
+        return
     for read in bam.fetch(chrom, max(0, retained - 1), retained + 1):
         if read.flag & SKIP_FLAGS or read.mapping_quality < settings.min_mapq:
             continue
         if crosses(read.get_blocks(), retained, boundary, settings.min_anchor):
-            fragments.add(index.key(read))
-    return len(fragments)
+            yield read
+
+
+def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: CountSettings) -> int:
+    """Fragments crossing a breakpoint unfused; PCR copies count once (common/fragments.py)."""
+    if chrom not in bam.references:
+        return 0
+    index = FragmentIndex(bam, chrom, pos - 1, pos)
+    return len({index.key(read) for read in wild_type_reads(bam, chrom, pos, direction, settings)})
+
+
+def wild_type_molecules(bam, chrom: str, pos: int, direction: int, settings: CountSettings,
+                        max_edit_distance: int) -> int:  # fmt: skip
+    """UMI families among the fragments crossing a breakpoint unfused."""
+    names = (read.query_name for read in wild_type_reads(bam, chrom, pos, direction, settings))
+    return count_molecules(fragment_umis(names), max_edit_distance)
 
 
 def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95) -> dict:
@@ -149,18 +178,63 @@ def measure(bam, breakpoint5: str, breakpoint3: str, fusion_reads: int, settings
     return abundance_values(fusion_reads, counts[0], counts[1], settings.confidence)
 
 
+@dataclass
+class Targeted:
+    """A targeted panel run: UMIs in the read names, the genes whose side the panel primes."""
+
+    primed_genes: set
+    max_edit_distance: int = 1
+
+
+def measure_molecules(bam, breakpoint5: str, breakpoint3: str, umis: list, side: str, settings: CountSettings,
+                      targeted: Targeted) -> dict:  # fmt: skip
+    """Molecule counts and the primed side's abundance (in molecules) of one fusion."""
+    junction = count_molecules(umis, targeted.max_edit_distance)
+    wild_type = {}
+    for role, breakpoint in (("5", breakpoint5), ("3", breakpoint3)):
+        chrom, pos, strand = parse_breakpoint(breakpoint)
+        direction = side_direction(role, strand)
+        wild_type[role] = wild_type_molecules(
+            bam, chrom, pos, direction, settings, targeted.max_edit_distance
+        )
+    values = abundance_values(junction, wild_type["5"], wild_type["3"], settings.confidence)
+    total = junction + wild_type[side]
+    low, high = wilson_interval(junction, total, settings.confidence)
+    return {
+        "junction_molecules": junction, "wt_molecules5": wild_type["5"], "wt_molecules3": wild_type["3"],
+        "abundance5": values["abundance5"], "abundance3": values["abundance3"],
+        "abundance": values[f"abundance{side}"], "abundance_ci_low": low, "abundance_ci_high": high,
+        "abundance_unit": "molecules", "abundance_side": side,
+    }  # fmt: skip
+
+
 def add_abundance(
-    table: pd.DataFrame, bam_path: str, junction_path: str, settings: CountSettings
+    table: pd.DataFrame,
+    bam_path: str,
+    junction_path: str,
+    settings: CountSettings,
+    targeted: Targeted | None = None,
 ) -> pd.DataFrame:
     table = table.copy()
     counter = FusionCounter(junction_path, settings.min_anchor)
+    molecules = JunctionMolecules(junction_path, settings.min_anchor) if targeted else None
     rows = []
     with pysam.AlignmentFile(bam_path) as bam:
         for record in table.to_dict("records"):
-            fusion_reads = counter.count(record["breakpoint5"], record["breakpoint3"])
-            rows.append(measure(bam, record["breakpoint5"], record["breakpoint3"], fusion_reads, settings))
-    values = pd.DataFrame(rows, columns=ABUNDANCE_COLUMNS, index=table.index)
-    for column in ABUNDANCE_COLUMNS:
+            bp5, bp3 = record["breakpoint5"], record["breakpoint3"]
+            row = measure(bam, bp5, bp3, counter.count(bp5, bp3), settings)
+            row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
+                        "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
+            if targeted:
+                primed = primed_gene(record["gene5"], record["gene3"], targeted.primed_genes)
+                side = "3" if primed is not None and primed == record["gene3"] else "5"
+                row.update(
+                    measure_molecules(bam, bp5, bp3, molecules.umis(bp5, bp3), side, settings, targeted)
+                )
+            rows.append(row)
+    columns = ABUNDANCE_COLUMNS + MOLECULE_COLUMNS
+    values = pd.DataFrame(rows, columns=columns, index=table.index)
+    for column in columns:
         table[column] = values[column]
     return table
 
@@ -185,10 +259,33 @@ def main(snakemake) -> None:
         logging.info("%s: %d calls", caller, len(calls))
     table = merge_callers(tables)
     table = table if not table.empty else empty_table()
+    targeted = targeted_settings(snakemake.params.assay, snakemake.input.get("panel"),
+                                 snakemake.input.kinases, snakemake.params.umi)  # fmt: skip
     logging.info("measuring abundance of %d merged calls in %s", len(table), snakemake.input.bam)
     if len(table):
-        table = add_abundance(table, snakemake.input.bam, snakemake.input.junctions, settings)
-    for column in ABUNDANCE_COLUMNS:
+        table = add_abundance(table, snakemake.input.bam, snakemake.input.junctions, settings, targeted)
+    if targeted and len(table):
+        records = apply_panel(table.to_dict("records"), targeted.primed_genes, snakemake.params.min_molecules)
+        table = pd.DataFrame(records, columns=table.columns)
+        for r in records:
+            logging.info("%s: %s junction molecules, pass %s %s", r["fusion"], r["junction_molecules"], r["pass"],
+                         r["filters"])  # fmt: skip
+    for column in ABUNDANCE_COLUMNS + MOLECULE_COLUMNS:
         if column not in table:
             table[column] = pd.Series(dtype=object)
     write_table(format_abundance(table), snakemake.output[0])
+
+
+def targeted_settings(assay: str, panel: str | None, kinases_yaml: str, umi: dict) -> Targeted | None:
+    """The primed genes of a targeted run: the panel's, else every whitelisted kinase; None otherwise."""
+    if assay != "targeted":
+        return None
+    if panel:
+        genes = primed_genes(read_panel(panel))
+        logging.info("targeted assay: panel %s primes %s", panel, ", ".join(sorted(genes)))
+    else:
+        from common.yamlio import load_yaml
+
+        genes = set(load_yaml(kinases_yaml)["genes"])
+        logging.info("targeted assay without a panel file: every whitelisted kinase counts as primed")
+    return Targeted(genes, umi.get("max_edit_distance", 1))

@@ -99,21 +99,26 @@ def _skip_comment(row) -> str:
     return "skip" if row.text.startswith("#") else "error"
 
 
-def read_junctions(path: str) -> Junctions:
+def read_junctions(path: str, read_names: bool = False) -> Junctions:
     """Records of a Chimeric.out.junction file (plain or .gz); header and '#' lines dropped.
 
     Works on the 14-column legacy format and on `--chimOutJunctionFormat 1`
-    (header line, 20-21 columns, trailing '#' comment lines).
+    (header line, 20-21 columns, trailing '#' comment lines). With
+    `read_names`, column `read_name` holds the names (for UMIs; off by
+    default: strings cost time and memory the caller does not need).
     """
     has_header, n_fields = _layout(path)
     if n_fields == 0:
         columns = ["chrA", "brkA", "plusA", "chrB", "brkB", "plusB", "junction_type", "homology", "startA",
                    "cigarA", "startB", "cigarB", "num_chim_aln"]  # fmt: skip
-        return Junctions({c: np.zeros(0, dtype=np.int64) for c in columns}, [], [])
+        empty = {c: np.zeros(0, dtype=np.int64) for c in columns}
+        if read_names:
+            empty["read_name"] = np.zeros(0, dtype=object)
+        return Junctions(empty, [], [])
     if n_fields < 14:
         raise InputError(f"{path}: {n_fields} columns; a STAR Chimeric.out.junction has at least 14")
     names = _NAMES[:n_fields] + [f"extra{i}" for i in range(n_fields - len(_NAMES))]
-    wanted = [n for n in _WANTED if n in names]
+    wanted = [n for n in _WANTED + ["read_name"] * read_names if n in names]
     as_dict = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
@@ -125,7 +130,7 @@ def read_junctions(path: str) -> Junctions:
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted,
-                column_types={**{c: as_dict for c in _TEXT}, **_STRANDS, **_INTS},
+                column_types={**{c: as_dict for c in _TEXT}, **_STRANDS, **_INTS, "read_name": pa.string()},
                 true_values=["+"],
                 false_values=["-"],
                 # STAR writes no empty or NA fields, and only ASCII: looking for them per field costs ~10%
@@ -152,6 +157,8 @@ def read_junctions(path: str) -> Junctions:
             columns["num_chim_aln"].to_numpy() if "num_chim_aln" in columns else np.full(len(chr_a), 1.0)
         ),
     }  # fmt: skip
+    if read_names:
+        records["read_name"] = np.asarray(columns["read_name"].to_pylist(), dtype=object)
     comment = np.array([c.startswith("#") for c in chroms], dtype=bool)
     if comment.any():  # a '#' line that happened to have the right number of columns
         records = take(records, ~comment[records["chrA"]])

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from align.star_outputs import count, percent, read_log_final
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
 CAVEATS = [
@@ -154,6 +154,39 @@ def _evidence(call: dict) -> dict:
         "abundance": _number(call.get("abundance")), "abundance_ci_low": _number(call.get("abundance_ci_low")),
         "abundance_ci_high": _number(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
         "filters": str(call.get("filters", ".")),
+        **_molecules(call),
+    }  # fmt: skip
+
+
+def panel_qc_block(summary_path: str, targets_path: str) -> dict:
+    """Targeted runs: the panel QC totals and per-target reads and molecules (qc/panel.py)."""
+    from common.fusion_table import read_table
+
+    summary = read_table(summary_path).iloc[0].to_dict()
+    targets = read_table(targets_path).to_dict("records")
+    return {
+        "read_pairs": _int(summary["read_pairs"]), "on_target_read_pairs": _int(summary["on_target_read_pairs"]),
+        "on_target_pct": _number(summary["on_target_pct"]), "molecules": _int(summary["molecules"]),
+        "mean_family_size": _number(summary["mean_family_size"]),
+        "targets": [{"target": str(t["target"]), "gene": str(t["gene"]), "read_pairs": _int(t["read_pairs"]),
+                     "molecules": _int(t["molecules"])} for t in targets],
+    }  # fmt: skip
+
+
+def _molecules(call: dict) -> dict:
+    """Targeted runs: junction and wild-type molecules of the side the abundance is measured on."""
+    unit = str(call.get("abundance_unit") or "fragments")
+    side = str(call.get("abundance_side") or "5")
+    if unit != "molecules":
+        return {
+            "abundance_unit": unit,
+            "abundance_side": side,
+            "junction_molecules": None,
+            "wt_molecules": None,
+        }
+    return {
+        "abundance_unit": unit, "abundance_side": side, "junction_molecules": _int(call.get("junction_molecules")),
+        "wt_molecules": _int(call.get(f"wt_molecules{side}")),
     }  # fmt: skip
 
 
@@ -168,7 +201,8 @@ def _therapy(t: dict) -> dict:
 
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None,
-                 callers: list | None = None, status: dict | None = None) -> dict:  # fmt: skip
+                 callers: list | None = None, status: dict | None = None,
+                 assay: str = "whole_transcriptome") -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     from report.kinase import therapies_for
 
@@ -224,7 +258,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "name": kb.oncotree.names.get(tumour_type) if tumour_type and kb.oncotree else None,
     }
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": SCHEMA_VERSION, "assay": assay,
         "sample": sample["sample"], "patient": sample["patient"], "timepoint": str(sample["timepoint"]),
         "tumour_type": tumour,
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -374,7 +408,9 @@ def main(snakemake) -> None:
                  f" ({'; '.join(status['reasons'])})" if status["reasons"] else "")  # fmt: skip
     report = build_report(sample, kinases, read_table(snakemake.input.calls), star_qc(snakemake.input.star_final),
                           trend, versions, kb, annotation, read_table(snakemake.input.resistance), callers,
-                          status)  # fmt: skip
+                          status, snakemake.params.assay)  # fmt: skip
+    if snakemake.input.get("panel_qc"):
+        report["panel_qc"] = panel_qc_block(snakemake.input.panel_qc, snakemake.input.panel_targets)
     with atomic_write(snakemake.output.json) as out:
         json.dump(report, out, indent=2)
     with atomic_write(snakemake.output.html) as out:

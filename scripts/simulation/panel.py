@@ -3,7 +3,7 @@
 Truth of the profile (what the reads are made of):
 
 - Genome: the demo's (build_genome(seed)), written as genome.fa and genes.gtf.
-- Panel: one gene-specific primer (GSP, 22 nt) per 3' kinase, in NTRK1 exon 12,
+- Panel: one gene-specific primer (GSP, 22 nt) per 3' kinase, in NTRK1 exon 11,
   NTRK3 exon 15, ALK exon 20 and ROS1 exon 34 (TARGETS), starting PRIMER_OFFSET
   bases into the exon and pointing towards the transcript's 5' end: its
   sequence is the reverse complement of mRNA[e - 22, e), where e is the
@@ -82,7 +82,7 @@ class Target:
     junction_exon: int  # wild-type junction of interest: the start of this exon
 
 
-TARGETS = (Target("NTRK1", 12, 11), Target("NTRK3", 15, 15), Target("ALK", 20, 20), Target("ROS1", 34, 34))
+TARGETS = (Target("NTRK1", 11, 11), Target("NTRK3", 15, 15), Target("ALK", 20, 20), Target("ROS1", 34, 34))
 
 
 @dataclass

@@ -1,6 +1,8 @@
 rule measure_abundance:
     input:
+        unpack(panel_input),
         calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
+        kinases=config["knowledge_base"]["kinases"],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
@@ -19,6 +21,9 @@ rule measure_abundance:
     params:
         callers=CALLERS,
         settings=config["abundance"],
+        assay=config["assay"],
+        umi=config["umi"],
+        min_molecules=config["builtin"]["targeted"]["min_molecules"],
     script:
         "../../scripts/measure_abundance.py"
 

@@ -17,11 +17,34 @@ rule check_fastq:
         "../../scripts/check_fastq.py"
 
 
+# Targeted panels with the UMI at the start of a read: umi_tools moves it into the read name.
+rule extract_umis:
+    input:
+        unpack(get_fastqs),
+    output:
+        fq1=temp(f"{OUTDIR}/{{sample}}/umi/R1.fastq.gz"),
+        fq2=temp(f"{OUTDIR}/{{sample}}/umi/R2.fastq.gz"),
+    log:
+        f"{OUTDIR}/logs/extract_umis/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/extract_umis/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("extract_umis", "mem_mb", 1000),
+        runtime=rule_resources("extract_umis", "runtime", 120),
+    params:
+        umi=config["umi"],
+    script:
+        "../../scripts/extract_umis.py"
+
+
 # Adapter read-through (short FFPE inserts), poly-G tails and reads left too short are removed
 # before alignment; fastp finds the adapter from the overlap of the mates.
 rule trim_reads:
     input:
-        unpack(get_fastqs),
+        unpack(raw_fastqs),
     output:
         fq1=temp(f"{OUTDIR}/{{sample}}/trimmed/R1.fastq.gz"),
         fq2=temp(f"{OUTDIR}/{{sample}}/trimmed/R2.fastq.gz"),

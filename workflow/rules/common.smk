@@ -18,6 +18,7 @@ from common.samplesheet import (
 from reference.star_index import missing_index_files, prebuilt_index_mb, star_mem_mb  # noqa: E402
 from common.knowledge_base import load_hotspots, load_knowledge_base  # noqa: E402
 from common.tumour_types import load_oncotree  # noqa: E402
+from abundance.targeted import read_panel  # noqa: E402
 
 
 def fail(message):
@@ -94,6 +95,15 @@ SAMPLES = {row["sample"]: row for row in SAMPLE_ROWS}
 CALLERS = config["callers"]  # in merge order (common/callers.py)
 if "starfusion" in CALLERS and not os.path.isdir(config["starfusion"].get("genome_lib_dir", "")):
     fail("configuration: callers has 'starfusion' but starfusion.genome_lib_dir is not a directory")
+TARGETED = config["assay"] == "targeted"
+UMI_IN_READS = TARGETED and config["umi"]["location"] != "read_name"
+if UMI_IN_READS and "length" not in config["umi"]:
+    fail(f"configuration: umi.location {config['umi']['location']} needs umi.length")
+if config.get("panel"):
+    try:
+        read_panel(config["panel"])
+    except InputError as err:
+        fail(err)
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
 FOLLOWED_PATIENTS = [p for p, samples in PATIENT_SAMPLES.items() if len(samples) > 1]
 
@@ -110,6 +120,16 @@ def get_fastqs(wildcards):
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
 
 
+def raw_fastqs(wildcards):
+    """The reads before trimming: with UMIs at the start of a read, umi_tools' extracted reads."""
+    if UMI_IN_READS:
+        return {
+            "fq1": f"{OUTDIR}/{wildcards.sample}/umi/R1.fastq.gz",
+            "fq2": f"{OUTDIR}/{wildcards.sample}/umi/R2.fastq.gz",
+        }
+    return get_fastqs(wildcards)
+
+
 def aligner_fastqs(wildcards):
     """The reads STAR aligns: fastp's trimmed reads, or the input when trimming is switched off."""
     if config["trim"]["enabled"]:
@@ -117,7 +137,24 @@ def aligner_fastqs(wildcards):
             "fq1": f"{OUTDIR}/{wildcards.sample}/trimmed/R1.fastq.gz",
             "fq2": f"{OUTDIR}/{wildcards.sample}/trimmed/R2.fastq.gz",
         }
-    return get_fastqs(wildcards)
+    return raw_fastqs(wildcards)
+
+
+def panel_input(wildcards):
+    return {"panel": config["panel"]} if config.get("panel") else {}
+
+
+PANEL_QC = TARGETED and bool(config.get("panel"))
+
+
+def panel_qc_input(wildcards):
+    """A targeted sample's panel QC, for its report (only with a panel file)."""
+    if PANEL_QC:
+        return {
+            "panel_qc": f"{OUTDIR}/{wildcards.sample}/qc/panel_qc_mqc.tsv",
+            "panel_targets": f"{OUTDIR}/{wildcards.sample}/qc/panel_targets.tsv",
+        }
+    return {}
 
 
 def fastp_options(wildcards):
@@ -149,6 +186,8 @@ def qc_inputs(wildcards):
     """The per-sample files MultiQC reads: STAR's logs, and fastp's reports when trimming."""
     files = expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES)
     files.append(f"{OUTDIR}/qc/fusion_status_mqc.tsv")
+    if PANEL_QC:
+        files += expand(f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv", sample=SAMPLES)
     if config["trim"]["enabled"]:
         files += expand(f"{OUTDIR}/{{sample}}/qc/fastp.json", sample=SAMPLES)
     return files
@@ -273,6 +312,8 @@ def final_outputs():
             f"{OUTDIR}/{sample}/qc/metrics.tsv",
             f"{OUTDIR}/{sample}/qc/kinase_evaluability.tsv",
         ]
+        if PANEL_QC:
+            outputs.append(f"{OUTDIR}/{sample}/qc/panel_qc_mqc.tsv")
     for patient in FOLLOWED_PATIENTS:
         outputs += [
             f"{OUTDIR}/patients/{patient}/abundance_trend.tsv",

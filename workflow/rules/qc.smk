@@ -52,3 +52,29 @@ rule kinase_evaluability:
         min_support=config["builtin"]["min_support"],
     script:
         "../../scripts/kinase_evaluability.py"
+
+
+# Targeted panels: reads, molecules, family size and on-target share per target (scripts/qc/panel.py).
+rule panel_qc:
+    input:
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        star_log=f"{OUTDIR}/{{sample}}/star/Log.final.out",
+        panel=config.get("panel", "panel-file-not-configured"),
+    output:
+        summary=f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv",
+        targets=f"{OUTDIR}/{{sample}}/qc/panel_targets.tsv",
+    log:
+        f"{OUTDIR}/logs/panel_qc/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/panel_qc/{{sample}}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("panel_qc", "mem_mb", 1000),
+        runtime=rule_resources("panel_qc", "runtime", 30),
+    params:
+        umi=config["umi"],
+    script:
+        "../../scripts/panel_qc.py"

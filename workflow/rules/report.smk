@@ -65,6 +65,7 @@ rule genotype_resistance:
 rule write_report:
     input:
         unpack(sample_trend_input),
+        unpack(panel_qc_input),
         unpack(caller_version_input),
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
@@ -102,6 +103,7 @@ rule write_report:
         runtime=rule_resources("write_report", "runtime", 30),
     params:
         sample=lambda wildcards: SAMPLES[wildcards.sample],
+        assay=config["assay"],
         qc=config["qc"],
         callers=CALLERS,
         fasta_name=os.path.basename(config["reference"]["fasta"]),

@@ -1,0 +1,97 @@
+"""Molecules, not reads: UMI families at a breakpoint (targeted panels, issue 13).
+
+In an anchored multiplex PCR library each cDNA molecule carries a unique
+molecular identifier (UMI) and is read tens to hundreds of times, while its
+primed end is the same for every molecule of a target, so duplicates cannot
+be told apart by alignment position. A molecule here is a UMI family:
+
+- the UMI is read from the read name, after its last ':' or '_' (bcl-convert
+  and `umi_tools extract` write it there; STAR keeps the name);
+- reads of one junction (fusion) or of one wild-type crossing are grouped by
+  UMI with umi_tools' directional method: UMIs within `max_edit_distance`
+  substitutions join when the smaller family has at most half the reads of
+  the larger plus one (a sequencing error in a UMI, not a second molecule);
+- families are counted per junction, so a UMI seen at two different
+  junctions counts at each (UMI collisions across junctions are not merged).
+
+Read pairs count once per UMI family member: a read name is one fragment.
+"""
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from call.chimeric import normalise_columns, read_junctions, split_mate_aligned
+from common.errors import InputError
+from common.fusion_table import parse_breakpoint, side_direction
+
+_UMI = re.compile(r"[ACGTN]+")
+
+
+def umi_from_name(name: str) -> str:
+    """The UMI of a read name: the text after its last ':' or '_' (ACGTN, '+' between dual UMIs)."""
+    cut = max(name.rfind(":"), name.rfind("_"))
+    umi = name[cut + 1 :] if cut >= 0 else ""
+    if not umi or not all(_UMI.fullmatch(part) for part in umi.split("+")):
+        raise InputError(f"read {name!r}: no UMI after its last ':' or '_' (umi.location: read_name)")
+    return umi.replace("+", "")
+
+
+def count_molecules(umis, max_edit_distance: int = 1) -> int:
+    """Molecules among reads with these UMIs (one entry per read pair), by umi_tools' directional method."""
+    from umi_tools.network import UMIClusterer
+
+    by_length: dict = {}
+    for umi, reads in Counter(umis).items():
+        by_length.setdefault(len(umi), {})[umi.encode()] = reads
+    clusterer = UMIClusterer(cluster_method="directional")
+    return sum(len(clusterer(counts, threshold=max_edit_distance)) for counts in by_length.values())
+
+
+def fragment_umis(read_names) -> list:
+    """One UMI per fragment (distinct read name) among these names."""
+    return [umi_from_name(name) for name in dict.fromkeys(read_names)]
+
+
+class JunctionMolecules:
+    """UMIs of the split fragments of every chimeric junction of one sample (Chimeric.out.junction).
+
+    Only split reads (an exact junction) with `min_anchor` aligned bases on
+    each side count, as for fragments in measure.FusionCounter.
+    """
+
+    def __init__(self, junction_path: str, min_anchor: int):
+        junctions = read_junctions(junction_path, read_names=True)
+        self.chroms = {name: code for code, name in enumerate(junctions.chroms)}
+        if not len(junctions):
+            self.columns, self.names = {}, np.zeros(0, dtype=object)
+            return
+        columns = normalise_columns(junctions)
+        aligned = np.array([split_mate_aligned(c) for c in junctions.cigars], dtype=np.int64)
+        anchor = np.minimum(aligned[columns["cigar1"]], aligned[columns["cigar2"]])
+        keep = (columns["junction_type"] >= 0) & (anchor >= min_anchor)
+        self.columns = {k: columns[k][keep] for k in ("chr1", "pos1", "dir1", "chr2", "pos2", "dir2")}
+        self.names = junctions.columns["read_name"][keep]
+
+    def _near(self, side: str, end: tuple, tolerance: int) -> np.ndarray:
+        chrom, pos, direction = end
+        c = self.columns
+        return (
+            (c[f"chr{side}"] == self.chroms[chrom])
+            & (c[f"dir{side}"] == direction)
+            & (np.abs(c[f"pos{side}"] - pos) <= tolerance)
+        )
+
+    def umis(self, breakpoint5: str, breakpoint3: str, tolerance: int = 5) -> list:
+        """One UMI per split fragment of the junction between these breakpoints."""
+        ends = []
+        for role, breakpoint in (("5", breakpoint5), ("3", breakpoint3)):
+            chrom, pos, strand = parse_breakpoint(breakpoint)
+            ends.append((chrom, pos, side_direction(role, strand)))
+        if not self.columns or any(end[0] not in self.chroms for end in ends):
+            return []
+        match = (self._near("1", ends[0], tolerance) & self._near("2", ends[1], tolerance)) | (
+            self._near("1", ends[1], tolerance) & self._near("2", ends[0], tolerance)
+        )
+        return fragment_umis(self.names[match])

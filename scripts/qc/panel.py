@@ -1,0 +1,88 @@
+"""Panel QC of a targeted sample: reads, molecules, family size and on-target share, per target.
+
+A read pair is on target when one of its alignments (primary or supplementary:
+the primed part of a fusion read is often the supplementary one) overlaps a panel
+target (the primer's region, where every primed molecule starts). Molecules
+per target are the UMI families of those pairs (abundance/molecules.py);
+the mean family size is on-target read pairs / molecules. Input read pairs
+come from STAR's Log.final.out (after trimming, when trimming is on).
+"""
+
+import csv
+import logging
+
+import pysam
+
+from abundance.molecules import count_molecules, umi_from_name
+from abundance.targeted import read_panel
+from align.star_outputs import count, read_log_final
+
+PANEL_QC_COLUMNS = [
+    "sample",
+    "read_pairs",
+    "on_target_read_pairs",
+    "on_target_pct",
+    "molecules",
+    "mean_family_size",
+]
+TARGET_COLUMNS = ["sample", "target", "gene", "chrom", "start", "end", "read_pairs", "molecules"]
+SKIP = (
+    0x4 | 0x100 | 0x200
+)  # unmapped, secondary, QC-failed (a fusion read's primed part may be its supplementary)
+
+
+def target_umis(bam, target) -> dict:
+    """{read name: UMI} of the pairs with a primary alignment over the target."""
+    if target.chrom not in bam.references:
+        return {}
+    names = {}
+    for read in bam.fetch(target.chrom, target.start, target.end):
+        if not read.flag & SKIP and read.query_name not in names:
+            names[read.query_name] = umi_from_name(read.query_name)
+    return names
+
+
+def panel_qc(sample: str, bam_path: str, panel_path: str, star_log: str, max_edit_distance: int) -> tuple:
+    """(the sample's summary row, one row per target)."""
+    targets = read_panel(panel_path)
+    read_pairs = count(read_log_final(star_log).get("Number of input reads"))
+    on_target: dict = {}
+    rows = []
+    with pysam.AlignmentFile(bam_path) as bam:
+        for target in targets:
+            umis = target_umis(bam, target)
+            on_target.update(umis)
+            molecules = count_molecules(list(umis.values()), max_edit_distance)
+            rows.append({"sample": sample, "target": target.name, "gene": target.gene, "chrom": target.chrom,
+                         "start": target.start, "end": target.end, "read_pairs": len(umis),
+                         "molecules": molecules})  # fmt: skip
+    molecules = sum(r["molecules"] for r in rows)
+    summary = {
+        "sample": sample, "read_pairs": read_pairs, "on_target_read_pairs": len(on_target),
+        "on_target_pct": round(100 * len(on_target) / read_pairs, 2) if read_pairs else None,
+        "molecules": molecules,
+        "mean_family_size": round(len(on_target) / molecules, 2) if molecules else None,
+    }  # fmt: skip
+    for r in rows:  # one column per target, so that MultiQC shows them beside the totals
+        summary[f"molecules_{r['target']}"] = r["molecules"]
+    return summary, rows
+
+
+def _write(path: str, columns: list, rows: list) -> None:
+    from common.rulelog import atomic_write
+
+    with atomic_write(path) as fh:
+        writer = csv.DictWriter(fh, columns, delimiter="\t", lineterminator="\n", restval=".")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "." if v is None else v for k, v in row.items()})
+
+
+def main(snakemake) -> None:
+    summary, rows = panel_qc(snakemake.wildcards.sample, snakemake.input.bam, snakemake.input.panel,
+                             snakemake.input.star_log, snakemake.params.umi.get("max_edit_distance", 1))  # fmt: skip
+    logging.info("%s read pairs, %s on target (%s %%), %s molecules, mean family size %s",
+                 summary["read_pairs"], summary["on_target_read_pairs"], summary["on_target_pct"],
+                 summary["molecules"], summary["mean_family_size"])  # fmt: skip
+    _write(snakemake.output.summary, list(summary), [summary])
+    _write(snakemake.output.targets, TARGET_COLUMNS, rows)
