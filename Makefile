@@ -6,12 +6,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 DEMO := resources/demo
+DEMO_TARGETED := resources/demo-targeted
 DEBIAN_PACKAGES := rna-star samtools fastp
 
-.PHONY: demo test setup system-deps test-deps python-deps demo-data lint format benchmark kb-check clean
+.PHONY: demo demo-targeted validate test setup system-deps test-deps python-deps demo-data lint format benchmark kb-check clean
 
 demo: setup demo-data
 	$(VENV)/bin/snakemake --cores $(CORES)
+
+# The targeted panel demo (config/targeted.yaml): one LMNA::NTRK1 sample counted in molecules.
+demo-targeted: setup $(DEMO_TARGETED)/genome.fa
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/targeted.yaml
+
+# Analytical validation on a simulated set (config/validation.yaml: the full profile, about
+# VALIDATION_MINUTES on 2 cores; config/validation-quick.yaml: a few minutes), scored into validation/.
+VALIDATION_CONFIG ?= config/validation.yaml
+validate: setup
+	$(PY) scripts/validation_set.py --configfile $(VALIDATION_CONFIG)
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(VALIDATION_CONFIG)
 
 test: setup test-deps
 	$(VENV)/bin/pytest -q tests
@@ -59,6 +71,9 @@ $(VENV)/.installed: requirements.txt requirements-umi.txt
 	touch $@
 
 demo-data: $(DEMO)/genome.fa
+
+$(DEMO_TARGETED)/genome.fa: scripts/simulate.py $(wildcard scripts/simulation/*.py) scripts/common/sequtil.py | python-deps
+	$(PY) scripts/simulate.py --outdir $(DEMO_TARGETED) --profile targeted
 
 $(DEMO)/genome.fa: scripts/simulate.py $(wildcard scripts/simulation/*.py) scripts/common/sequtil.py | python-deps
 	$(PY) scripts/simulate.py --outdir $(DEMO)

@@ -16,6 +16,7 @@ include: "workflow/rules/qc.smk"
 include: "workflow/rules/call.smk"
 include: "workflow/rules/abundance.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/validate.smk"
 
 
 check_resource_sections()

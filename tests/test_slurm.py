@@ -50,7 +50,7 @@ def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
     assert run_workflow(local).returncode == 0
     env = workflow_env(PYTHONPATH=str(PLUGIN))
     result = run_workflow(
-        cluster, "--workflow-profile", str(ROOT / "profiles/slurm"), "--slurm-no-account", "--jobs", "4",
+        cluster, "--workflow-profile", str(ROOT / "profiles/slurm"), "--slurm-no-account", "--jobs", "10",
         "--seconds-between-status-checks", "2", "--slurm-init-seconds-before-status-checks", "1",
         timeout=1200, env=env,
     )  # fmt: skip

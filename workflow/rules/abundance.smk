@@ -12,6 +12,8 @@ rule measure_abundance:
         f"{OUTDIR}/logs/measure_abundance/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/measure_abundance/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1

@@ -15,6 +15,8 @@ rule call_builtin:
         f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/call_builtin/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -95,6 +97,8 @@ rule adapt_calls:
         f"{OUTDIR}/benchmarks/adapt_calls/{{sample}}.{{caller}}.tsv"
     wildcard_constraints:
         caller="|".join(adapted(REGISTRY)),
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1

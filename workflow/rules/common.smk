@@ -104,6 +104,24 @@ if config.get("panel"):
         read_panel(config["panel"])
     except InputError as err:
         fail(err)
+VALIDATION = config.get("validation")
+VALIDATION_SAMPLES = []  # the samples the truth file names, in its order
+VALIDATION_DIR = (VALIDATION or {}).get("outdir", f"{OUTDIR}/validation").rstrip("/")
+if VALIDATION:
+    if not os.path.isfile(VALIDATION["truth"]):
+        fail(f"configuration: validation.truth file not found: {VALIDATION['truth']}")
+    with open(VALIDATION["truth"], encoding="utf-8-sig") as fh:
+        header = fh.readline().rstrip("\r\n").split("\t")
+        if "sample" not in header or "fusion" not in header:
+            fail(f"{VALIDATION['truth']}: a truth file needs the columns sample and fusion")
+        column = header.index("sample")
+        for line in fh:
+            fields = line.rstrip("\r\n").split("\t")
+            if len(fields) > column and fields[column] and fields[column] not in VALIDATION_SAMPLES:
+                VALIDATION_SAMPLES.append(fields[column])
+    missing = [s for s in VALIDATION_SAMPLES if s not in SAMPLES]
+    if missing:
+        fail(f"{VALIDATION['truth']}: sample {missing[0]} is not in the sample sheet {config['samples']}")
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
 FOLLOWED_PATIENTS = [p for p, samples in PATIENT_SAMPLES.items() if len(samples) > 1]
 
@@ -319,6 +337,8 @@ def final_outputs():
             f"{OUTDIR}/patients/{patient}/abundance_trend.tsv",
             f"{OUTDIR}/patients/{patient}/abundance_trend.svg",
         ]
+    if VALIDATION:
+        outputs += [f"{VALIDATION_DIR}/summary.json", f"{VALIDATION_DIR}/report.html"]
     outputs += [
         f"{OUTDIR}/reference/kb_check.tsv",
         f"{OUTDIR}/summary.tsv",

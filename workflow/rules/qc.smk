@@ -14,6 +14,8 @@ rule qc_metrics:
         f"{OUTDIR}/logs/qc_metrics/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/qc_metrics/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -40,6 +42,8 @@ rule kinase_evaluability:
         f"{OUTDIR}/logs/kinase_evaluability/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/kinase_evaluability/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1
@@ -68,6 +72,8 @@ rule panel_qc:
         f"{OUTDIR}/logs/panel_qc/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/panel_qc/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
     conda:
         "../../envs/python.yaml"
     threads: 1

@@ -1,5 +1,6 @@
-# One job per step of a sample's interpretation. `group` sends a sample's steps (and its trend)
-# to a cluster as one job: thousands of samples still mean one queue entry each.
+# One job per step of a sample's interpretation. `group` sends a sample's steps after STAR (calling,
+# abundance, QC, annotation, resistance, report and its trend) to a cluster as one job: thousands
+# of samples still mean one queue entry each, not ten.
 rule annotate_kinases:
     input:
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",

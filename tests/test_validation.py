@@ -1,0 +1,169 @@
+"""Analytical validation (scripts/validation/): statistics, fusion names, scoring, and `make validate`'s run."""
+
+import json
+import math
+import shutil
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT, run_workflow
+from validation.names import parse_fusion_name, relation
+from validation.score import concordance, read_truth, score
+from validation.stats import (
+    abundance_agreement,
+    clopper_pearson,
+    coefficient_of_variation,
+    lod_by_hit_rate,
+    probit_lod,
+    proportion,
+)
+
+from common.errors import InputError
+
+
+def test_clopper_pearson_against_hand_computed_values():
+    # 19 of 20: 95.0 %, exact interval 75.1-99.9 % (beta quantiles 0.025 of B(19, 2), 0.975 of B(20, 1))
+    low, high = clopper_pearson(19, 20)
+    assert (round(low, 3), round(high, 3)) == (0.751, 0.999)
+    assert proportion(19, 20)["value"] == 0.95
+    # 0 of 10: 0 to 1 - 0.025 ** (1 / 10) = 30.8 %
+    low, high = clopper_pearson(0, 10)
+    assert low == 0 and math.isclose(high, 1 - 0.025 ** (1 / 10), rel_tol=1e-9)
+    assert clopper_pearson(10, 10) == (0.025 ** (1 / 10), 1.0)
+    assert proportion(0, 0)["value"] is None
+
+
+def test_lod_by_hit_rate_is_the_lowest_fraction_detected_at_95_percent_and_above():
+    hits = {0.01: (1, 3), 0.02: (3, 3), 0.05: (3, 3), 0.10: (3, 3)}
+    assert lod_by_hit_rate(hits) == 0.02
+    # a miss above a hit: the LoD is where detection holds from there upwards
+    assert lod_by_hit_rate({0.01: (3, 3), 0.02: (2, 3), 0.05: (3, 3)}) == 0.05
+    assert lod_by_hit_rate({0.5: (2, 3)}) is None
+
+
+def test_probit_lod_needs_overlapping_detection():
+    step = [(0.01, False)] * 3 + [(0.02, True)] * 3
+    assert probit_lod(step)["lod"] is None and "jumps" in probit_lod(step)["reason"]
+    points = [(0.005, False)] * 10 + [(0.01, False)] * 7 + [(0.01, True)] * 3 + [(0.02, True)] * 7
+    points += [(0.02, False)] * 3 + [(0.05, True)] * 10
+    fit = probit_lod(points)
+    assert 0.02 < fit["lod"] < 0.05  # 70 % at 2 %, all at 5 %
+    assert probit_lod([(0.1, True)] * 5)["lod"] is None
+
+
+def test_abundance_agreement_and_repeatability():
+    fit = abundance_agreement([0.1, 0.2, 0.4], [0.12, 0.22, 0.42])
+    assert math.isclose(fit["slope"], 1.0) and math.isclose(fit["intercept"], 0.02)
+    assert math.isclose(fit["bias"], 0.02) and math.isclose(fit["r_squared"], 1.0)
+    assert math.isclose(coefficient_of_variation([0.2, 0.3]), 0.0707107 / 0.25, rel_tol=1e-5)
+    assert coefficient_of_variation([0.2]) is None
+
+
+@pytest.mark.parametrize("name", ["EML4::ALK", "eml4-alk", "EML4/ALK", "EML4--ALK", " Eml4 :: Alk "])
+def test_fusion_names_as_labs_write_them(name):
+    assert parse_fusion_name(name) == ("EML4", "ALK")
+
+
+def test_a_gene_with_a_hyphen_needs_the_gene_list_or_a_double_colon():
+    assert parse_fusion_name("NKX2-1-ALK", {"NKX2-1", "ALK"}) == ("NKX2-1", "ALK")
+    assert parse_fusion_name("NKX2-1::ALK") == ("NKX2-1", "ALK")
+    with pytest.raises(InputError, match="GENE1::GENE2"):
+        parse_fusion_name("NKX2-1-ALK")
+    assert relation(("EML4", "ALK"), ("ALK", "EML4")) == "reciprocal"
+
+
+def _call(gene5, gene3, **extra):
+    return {"gene5": gene5, "gene3": gene3, "junction_reads": "5", "spanning_pairs": "2", "abundance": "0.1",
+            "breakpoint5": "chr2:100:+", "breakpoint3": "chr2:900:-", **extra}  # fmt: skip
+
+
+def test_concordance_counts_found_missed_extra_and_reciprocal_calls(tmp_path):
+    truth_file = tmp_path / "truth.tsv"
+    truth_file.write_text(
+        "sample\tfusion\tbreakpoint5\texpected_fraction\n"
+        "A\teml4-alk\tchr2:100:+\t0.1\nA\tETV6/NTRK3\t\t\nB\tnone\t\t\nC\tLMNA::NTRK1\t\t\n"
+    )
+    truth = read_truth(str(truth_file))
+    assert truth["B"] == []
+    rows = concordance(
+        "A", truth["A"], {("EML4", "ALK"): _call("EML4", "ALK"), ("FOO", "BAR"): _call("FOO", "BAR")}
+    )
+    rows += concordance("B", truth["B"], {})
+    rows += concordance("C", truth["C"], {("NTRK1", "LMNA"): _call("NTRK1", "LMNA")})
+    status = {(r["sample"], r["fusion"]): r["status"] for r in rows}
+    assert status == {("A", "EML4::ALK"): "TP", ("A", "ETV6::NTRK3"): "FN", ("A", "FOO::BAR"): "FP",
+                      ("C", "LMNA::NTRK1"): "FN", ("C", "NTRK1::LMNA"): "FP"}  # fmt: skip
+    assert next(r for r in rows if r["fusion"] == "NTRK1::LMNA")["note"] == "reciprocal of a true fusion"
+    summary = score(rows, [], ["B"])
+    assert (summary["ppa"]["k"], summary["ppa"]["n"]) == (1, 3)
+    assert (summary["ppv"]["k"], summary["ppv"]["n"]) == (1, 3)
+    assert (summary["npa"]["k"], summary["npa"]["n"]) == (1, 1)
+    assert summary["false_calls_per_sample"] == 2 / 3
+
+
+@pytest.fixture(scope="module")
+def quick_validation(tmp_path_factory):
+    """`make validate` with the quick profile, in a scratch directory."""
+    from validation.design import PROFILES, write_validation_set
+
+    work = tmp_path_factory.mktemp("validate")
+    config = yaml.safe_load((ROOT / "config/validation-quick.yaml").read_text())
+    written = write_validation_set(str(work / "data"), PROFILES["quick"])
+    config.update(samples=str(work / "data/samples.tsv"), outdir="out")
+    config["reference"] = {"fasta": str(work / "data/genome.fa"), "gtf": str(work / "data/genes.gtf")}
+    config["validation"] = {"truth": written["truth"], "outdir": "validation"}
+    (work / "config.yaml").write_text(yaml.safe_dump(config))
+    result = run_workflow(work)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"work": work, "config": config, "truth": written["truth"]}
+
+
+@pytest.mark.workflow
+def test_quick_validation_writes_figures_that_validate(quick_validation):
+    work = quick_validation["work"]
+    summary = json.loads((work / "validation/summary.json").read_text())
+    jsonschema.validate(summary, json.loads((ROOT / "workflow/schemas/validation.schema.json").read_text()))
+    assert summary["samples"] == 7 and summary["not_evaluable"] == []
+    assert summary["ppa"]["value"] >= 0.8 and summary["false_positives"] == 0
+    assert (summary["npa"]["k"], summary["npa"]["n"]) == (1, 1)  # the negative with every artefact class
+    depth = summary["lod"][0]
+    assert depth["depth"] == "100" and depth["lod95_hit_rate"] in (0.02, 0.1)
+    cell = next(c for c in summary["cells"] if c["fraction"] == 0.5)
+    assert (cell["k"], cell["n"]) == (8, 8)  # 4 fusions x 2 replicates at 50 %
+    assert summary["abundance"]["slope"] == pytest.approx(1.0, abs=0.15)
+    assert summary["abundance"]["r_squared"] > 0.9
+    assert summary["actionability_concordance"]["value"] == 1.0
+    html = (work / "validation/report.html").read_text()
+    assert "Limit of detection" in html and "data:image/png;base64," in html
+
+
+@pytest.mark.workflow
+def test_a_lab_truth_file_shows_misses_and_extra_calls(quick_validation, tmp_path):
+    """Rescoring the same run against a lab's truth reruns only the scoring."""
+    work = quick_validation["work"]
+    lab = work / "lab_truth.tsv"
+    # V1_d100_f500_r1 holds EML4::ALK, ETV6::NTRK3, LMNA::NTRK1, FGFR3::TACC3: the lab lists a
+    # fusion it does not hold and leaves one it holds out
+    lab.write_text(
+        "sample\tfusion\texpected_fraction\n"
+        "V1_d100_f500_r1\tEML4-ALK\t0.5\nV1_d100_f500_r1\tETV6/NTRK3\t0.5\nV1_d100_f500_r1\tLMNA::NTRK1\t0.5\n"
+        "V1_d100_f500_r1\tCD74::ROS1\t\nVN1\tnone\t\n"
+    )
+    config = {**quick_validation["config"], "validation": {"truth": str(lab), "outdir": "lab"}}
+    (work / "lab.yaml").write_text(yaml.safe_dump(config))
+    shutil.copy(work / "config.yaml", work / "config.quick.yaml")
+    shutil.copy(work / "lab.yaml", work / "config.yaml")
+    try:
+        result = run_workflow(work)
+    finally:
+        shutil.copy(work / "config.quick.yaml", work / "config.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "score_validation" in result.stderr and "star_align" not in result.stderr
+    rows = (work / "lab/concordance.tsv").read_text().splitlines()
+    status = {tuple(line.split("\t")[1:3]) for line in rows[1:]}
+    assert ("CD74::ROS1", "FN") in status
+    assert ("FGFR3::TACC3", "FP") in status
+    assert {("EML4::ALK", "TP"), ("ETV6::NTRK3", "TP"), ("LMNA::NTRK1", "TP")} <= status
+    summary = json.loads((work / "lab/summary.json").read_text())
+    assert (summary["ppa"]["k"], summary["ppa"]["n"], summary["false_positives"]) == (3, 4, 1)
