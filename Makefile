@@ -18,15 +18,16 @@ demo: setup demo-data
 demo-targeted: setup $(DEMO_TARGETED)/genome.fa
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/targeted.yaml
 
-# Analytical validation on a simulated set (config/validation.yaml: the full profile, about
-# VALIDATION_MINUTES on 2 cores; config/validation-quick.yaml: a few minutes), scored into validation/.
+# Analytical validation on a simulated set (config/validation.yaml: the full profile, 114 samples,
+# about 26 minutes on 2 cores; config/validation-quick.yaml: 7 samples, about 2), scored into validation/.
 VALIDATION_CONFIG ?= config/validation.yaml
 validate: setup
 	$(PY) scripts/validation_set.py --configfile $(VALIDATION_CONFIG)
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(VALIDATION_CONFIG)
 
+# Two workers: the SLURM test (mostly waiting on the scheduler) beside the rest (tests/conftest.py).
 test: setup test-deps
-	$(VENV)/bin/pytest -q tests
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup tests
 
 setup: system-deps python-deps
 

@@ -76,3 +76,33 @@ def test_markup_in_input_is_shown_as_text(tmp_path):
     assert evil in page["text"]
     assert not page["script_ran"]
     assert page["requests"] == [path.as_uri()]
+
+
+def test_validation_report_renders_offline_and_shows_input_as_text(tmp_path):
+    from validation.report import render_html as render_validation
+    from validation.score import concordance, score
+
+    evil = "<script>window.__pwned=1;alert(1)</script>"
+    truth = [{"genes": ("EML4", "ALK"), "expected_fraction": str(f), "depth": "100", "replicate": str(r)}
+             for f in (0.02, 0.1, 0.5) for r in (1, 2)]  # fmt: skip
+    call = {
+        "gene5": "EML4",
+        "gene3": "ALK",
+        "junction_reads": "6",
+        "spanning_pairs": "2",
+        "abundance": "0.11",
+    }
+    rows = []
+    for i, t in enumerate(truth):
+        found = {("EML4", "ALK"): call} if t["expected_fraction"] != "0.02" or i % 2 else {}
+        rows += concordance(f"V{i}", [t], found)
+    rows += concordance("VN1", [], {(evil, "ALK"): {**call, "gene5": evil}})
+    summary = score(rows, [], ["VN1"])
+    summary.update(truth=evil, caller="builtin", by_caller={})
+    path = tmp_path / "validation.html"
+    path.write_text(render_validation(summary, rows))
+    page = open_page(path)
+    assert page["requests"][0] == path.as_uri()
+    assert all(url.startswith("data:image/png") for url in page["requests"][1:])  # the plots, inline
+    assert "Limit of detection" in page["text"] and f"{evil}::ALK" in page["text"]
+    assert not page["script_ran"]

@@ -19,6 +19,7 @@ PLUGIN = ROOT / ".slurm-plugin"
 CLUSTER = ROOT / "tests/slurm/cluster.sh"
 pytestmark = [
     pytest.mark.workflow,
+    pytest.mark.xdist_group("slurm"),
     pytest.mark.skipif(os.geteuid() != 0, reason="starting SLURM daemons needs root"),
     pytest.mark.skipif(
         not shutil.which("slurmctld"), reason="SLURM not installed (`make test-deps` installs it)"

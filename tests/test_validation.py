@@ -167,3 +167,21 @@ def test_a_lab_truth_file_shows_misses_and_extra_calls(quick_validation, tmp_pat
     assert {("EML4::ALK", "TP"), ("ETV6::NTRK3", "TP"), ("LMNA::NTRK1", "TP")} <= status
     summary = json.loads((work / "lab/summary.json").read_text())
     assert (summary["ppa"]["k"], summary["ppa"]["n"], summary["false_positives"]) == (3, 4, 1)
+
+
+def test_tier_and_actionability_come_from_the_same_breakpoints():
+    """Two calls of one gene pair: the best supported is scored with its own tier, not the other's."""
+    from validation.score import sample_calls
+
+    fusions = [
+        {"fusion": "EML4::ALK", "gene5": "EML4", "gene3": "ALK", "breakpoint5": "c:1:+", "breakpoint3": "c:9:-",
+         "junction_reads": "200", "spanning_pairs": "8", "pass": "yes"},
+        {"fusion": "EML4::ALK", "gene5": "EML4", "gene3": "ALK", "breakpoint5": "c:5:+", "breakpoint3": "c:9:-",
+         "junction_reads": "4", "spanning_pairs": "0", "pass": "yes"},
+    ]  # fmt: skip
+    kinase = [
+        {**fusions[0], "tier": "I", "actionable": "yes"},
+        {**fusions[1], "tier": "II", "actionable": "review"},
+    ]
+    call = sample_calls(fusions, kinase)[("EML4", "ALK")]
+    assert (call["tier"], call["actionable"], call["breakpoint5"]) == ("I", "yes", "c:1:+")

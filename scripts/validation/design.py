@@ -25,7 +25,12 @@ from simulation.design import GAUNTLET_ARTEFACTS, FusionSpec, SampleSpec
 
 GROUPS = (
     (("EML4", 13, "ALK", 20), ("ETV6", 5, "NTRK3", 15), ("LMNA", 2, "NTRK1", 11), ("FGFR3", 17, "TACC3", 11)),
-    (("HMBOX1", 6, "ALK", 20), ("KHDRBS1", 8, "NTRK1", 12), ("YWHAE", 5, "ROS1", 34), ("CCDC6", 1, "RET", 12)),
+    (
+        ("HMBOX1", 6, "ALK", 20),
+        ("KHDRBS1", 8, "NTRK1", 12),
+        ("YWHAE", 5, "ROS1", 34),
+        ("CCDC6", 1, "RET", 12),
+    ),
 )
 # fragments across a 5' breakpoint per unit of the simulator's coverage (demo truth: KHDRBS1 at 150 -> 83,
 # HMBOX1 at 500 -> 295)
@@ -42,7 +47,9 @@ class SetProfile:
 
 
 PROFILES = {
-    "full": SetProfile(fractions=(0.01, 0.02, 0.05, 0.10, 0.25, 0.50), depths=(20, 100, 500), replicates=3, negatives=6),
+    "full": SetProfile(
+        fractions=(0.01, 0.02, 0.05, 0.10, 0.25, 0.50), depths=(20, 100, 500), replicates=3, negatives=6
+    ),
     # the test suite's: one group, three fractions at one depth, two replicates, one negative
     "quick": SetProfile(fractions=(0.02, 0.10, 0.50), depths=(100,), replicates=2, negatives=1, groups=(0,)),
 }

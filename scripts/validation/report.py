@@ -24,7 +24,10 @@ def detection_plot(cells: list) -> str:
         rows = [c for c in cells if c["depth"] == depth and c["value"] is not None]
         x = [c["fraction"] * 100 for c in rows]
         y = [c["value"] * 100 for c in rows]
-        errors = [[v - c["ci_low"] * 100 for v, c in zip(y, rows)], [c["ci_high"] * 100 - v for v, c in zip(y, rows)]]
+        errors = [
+            [v - c["ci_low"] * 100 for v, c in zip(y, rows)],
+            [c["ci_high"] * 100 - v for v, c in zip(y, rows)],
+        ]
         ax.errorbar(x, y, yerr=errors, marker="o", capsize=3, label=f"{depth} fragments")
     ax.axhline(95, color="grey", linestyle="--", linewidth=1)
     ax.set_xscale("log")
@@ -84,8 +87,11 @@ def render_html(summary: dict, rows: list) -> str:
     return env.get_template("validation.html.j2").render(summary=summary, rows=rows, plots=plots)
 
 
-def by_caller(truth: dict, samples: list, not_evaluable: list, negatives: list, callers: list, tables: list) -> dict:
+def by_caller(
+    truth: dict, samples: list, not_evaluable: list, negatives: list, callers: list, tables: list
+) -> dict:
     """Each caller's own calls (callers/{caller}.tsv) scored alike: PPA, PPV, NPA, false calls, LoD."""
+
     def read(path):
         with open(path, newline="") as fh:
             return list(csv.DictReader(fh, delimiter="\t"))
@@ -126,7 +132,9 @@ def main(snakemake) -> None:
     summary["caller"] = ",".join(snakemake.params.callers)
     with open(SCHEMA) as fh:
         jsonschema.validate(summary, json.load(fh))
-    logging.info("PPA %s, PPV %s, NPA %s", summary["ppa"]["value"], summary["ppv"]["value"], summary["npa"]["value"])
+    logging.info(
+        "PPA %s, PPV %s, NPA %s", summary["ppa"]["value"], summary["ppv"]["value"], summary["npa"]["value"]
+    )
     with atomic_write(snakemake.output.concordance) as fh:
         writer = csv.DictWriter(fh, CONCORDANCE_COLUMNS, delimiter="\t", lineterminator="\n", restval="",
                                 extrasaction="ignore")  # fmt: skip

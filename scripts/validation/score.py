@@ -70,7 +70,7 @@ def _float(value):
 
 def sample_calls(fusions: list, kinase_calls: list) -> dict:
     """{(gene5, gene3): call} of the passing calls, the best supported per gene pair, with tier/actionable."""
-    kinase = {row["fusion"]: row for row in kinase_calls}
+    kinase = {(row["fusion"], row["breakpoint5"], row["breakpoint3"]): row for row in kinase_calls}
     calls: dict = {}
     for row in fusions:
         if row.get("pass") != "yes":
@@ -79,8 +79,13 @@ def sample_calls(fusions: list, kinase_calls: list) -> dict:
         support = int(row.get("junction_reads") or 0) + int(row.get("spanning_pairs") or 0)
         best = calls.get(genes)
         if best is None or support > best["support"]:
-            k = kinase.get(row["fusion"], {})
-            calls[genes] = {**row, "support": support, "tier": k.get("tier", "."), "actionable": k.get("actionable", ".")}
+            k = kinase.get((row["fusion"], row["breakpoint5"], row["breakpoint3"]), {})
+            calls[genes] = {
+                **row,
+                "support": support,
+                "tier": k.get("tier", "."),
+                "actionable": k.get("actionable", "."),
+            }
     return calls
 
 
@@ -130,7 +135,9 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
     fn = [r for r in rows if r["status"] == "FN"]
     fp = [r for r in rows if r["status"] == "FP"]
     samples = sorted({r["sample"] for r in rows} | set(negatives))
-    clean_negatives = [s for s in negatives if not any(r["sample"] == s and r["status"] == "FP" for r in rows)]
+    clean_negatives = [
+        s for s in negatives if not any(r["sample"] == s and r["status"] == "FP" for r in rows)
+    ]
     summary = {
         "samples": len(samples), "not_evaluable": sorted(not_evaluable),
         "true_positives": len(tp), "false_negatives": len(fn), "false_positives": len(fp),
@@ -141,12 +148,19 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
         "false_calls": [{k: r[k] for k in ("sample", "fusion", "junction_reads", "note")} for r in fp],
     }  # fmt: skip
     summary["cells"], summary["lod"] = _cells_and_lod(tp + fn, confidence)
-    with_expected = [r for r in tp if _float(r.get("expected_fraction")) is not None and _float(r["abundance"]) is not None]
+    with_expected = [
+        r for r in tp if _float(r.get("expected_fraction")) is not None and _float(r["abundance"]) is not None
+    ]
     summary["abundance"] = abundance_agreement(
-        [_float(r["expected_fraction"]) for r in with_expected], [_float(r["abundance"]) for r in with_expected]
+        [_float(r["expected_fraction"]) for r in with_expected],
+        [_float(r["abundance"]) for r in with_expected],
     )
     summary["abundance"]["points"] = [
-        {"expected": _float(r["expected_fraction"]), "measured": _float(r["abundance"]), "depth": r.get("depth", "")}
+        {
+            "expected": _float(r["expected_fraction"]),
+            "measured": _float(r["abundance"]),
+            "depth": r.get("depth", ""),
+        }
         for r in with_expected
     ]
     summary["repeatability"] = _repeatability(tp)
@@ -170,7 +184,9 @@ def _cells_and_lod(rows: list, confidence: float) -> tuple:
         points[depth].append((fraction, detected))
     table = [
         {"depth": depth, "fraction": fraction, **proportion(k, n, confidence)}
-        for (depth, fraction), (k, n) in sorted(cells.items(), key=lambda item: (_sort_depth(item[0][0]), item[0][1]))
+        for (depth, fraction), (k, n) in sorted(
+            cells.items(), key=lambda item: (_sort_depth(item[0][0]), item[0][1])
+        )
     ]
     lod = []
     for depth in sorted(points, key=_sort_depth):
@@ -190,7 +206,9 @@ def _repeatability(tp: list) -> dict:
     groups: dict = defaultdict(list)
     for r in tp:
         if r.get("replicate"):
-            groups[(r["truth_fusion"], r.get("expected_fraction"), r.get("depth"))].append(_float(r["abundance"]))
+            groups[(r["truth_fusion"], r.get("expected_fraction"), r.get("depth"))].append(
+                _float(r["abundance"])
+            )
     cells = []
     for (fusion, fraction, depth), values in sorted(groups.items()):
         values = [v for v in values if v is not None]
@@ -199,7 +217,11 @@ def _repeatability(tp: list) -> dict:
             cells.append({"fusion": fusion, "fraction": _float(fraction), "depth": depth, "replicates": len(values),
                           "mean": sum(values) / len(values), "cv": cv})  # fmt: skip
     cvs = sorted(c["cv"] for c in cells)
-    median = (cvs[len(cvs) // 2] if len(cvs) % 2 else (cvs[len(cvs) // 2 - 1] + cvs[len(cvs) // 2]) / 2) if cvs else None
+    median = (
+        (cvs[len(cvs) // 2] if len(cvs) % 2 else (cvs[len(cvs) // 2 - 1] + cvs[len(cvs) // 2]) / 2)
+        if cvs
+        else None
+    )
     return {"cells": cells, "median_cv": median}
 
 
@@ -211,6 +233,7 @@ def _agreement(tp: list, field: str, expected: str, confidence: float) -> dict:
 
 def load_sample(fusions_path: str, kinase_path: str, report_path: str) -> tuple:
     """(passing calls by gene pair, evaluable) of one sample's results."""
+
     def table(path):
         with open(path, newline="") as fh:
             return list(csv.DictReader(fh, delimiter="\t"))

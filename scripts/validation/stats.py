@@ -57,7 +57,10 @@ def probit_lod(points: list, rate: float = 0.95) -> dict:
         return {"lod": None, "reason": "every replicate detected" if y.all() and len(y) else "nothing to fit"}
     lowest_hit, highest_miss = x[y == 1].min(), x[y == 0].max()
     if highest_miss < lowest_hit:
-        return {"lod": None, "reason": "detection jumps from none to all between two fractions: no probit fit"}
+        return {
+            "lod": None,
+            "reason": "detection jumps from none to all between two fractions: no probit fit",
+        }
 
     def negative_log_likelihood(params):
         p = stats.norm.cdf(params[0] + params[1] * x).clip(1e-12, 1 - 1e-12)
