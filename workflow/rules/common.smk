@@ -121,7 +121,9 @@ if VALIDATION:
                 VALIDATION_SAMPLES.append(fields[column])
     missing = [s for s in VALIDATION_SAMPLES if s not in SAMPLES]
     if missing:
-        fail(f"{VALIDATION['truth']}: sample {missing[0]} is not in the sample sheet {config['samples']}")
+        fail(
+            f"{VALIDATION['truth']}: sample {missing[0]} is not in the sample sheet {config['samples']}"
+        )
 PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
 FOLLOWED_PATIENTS = [p for p, samples in PATIENT_SAMPLES.items() if len(samples) > 1]
 
