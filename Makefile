@@ -25,9 +25,8 @@ validate: setup
 	$(PY) scripts/validation_set.py --configfile $(VALIDATION_CONFIG)
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(VALIDATION_CONFIG)
 
-# Two workers: the SLURM test (mostly waiting on the scheduler) beside the rest (tests/conftest.py).
 test: setup test-deps
-	$(VENV)/bin/pytest -q -n 2 --dist loadgroup tests
+	$(VENV)/bin/pytest -q tests
 
 setup: system-deps python-deps
 

@@ -13,15 +13,6 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_TIMEOUT = 900
 
 
-def pytest_collection_modifyitems(config, items):
-    """`make test` runs two pytest-xdist workers with `--dist loadgroup`: the SLURM test, which
-    mostly waits on the scheduler's polling, in one, every other test in the other, so the
-    session fixtures (the demo run) are built once and the wait costs no wall time."""
-    for item in items:
-        if not any(mark.name == "xdist_group" for mark in item.iter_markers()):
-            item.add_marker(pytest.mark.xdist_group("main"))
-
-
 def workflow_command(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> list:
     """The snakemake command for `workdir`, under `timeout -k` so nothing it starts outlives the limit."""
     return [

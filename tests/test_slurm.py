@@ -19,7 +19,6 @@ PLUGIN = ROOT / ".slurm-plugin"
 CLUSTER = ROOT / "tests/slurm/cluster.sh"
 pytestmark = [
     pytest.mark.workflow,
-    pytest.mark.xdist_group("slurm"),
     pytest.mark.skipif(os.geteuid() != 0, reason="starting SLURM daemons needs root"),
     pytest.mark.skipif(
         not shutil.which("slurmctld"), reason="SLURM not installed (`make test-deps` installs it)"
@@ -41,7 +40,9 @@ def slurm_cluster():
 
 
 def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
-    design = [s for s in DEMO_DESIGN if s.patient == "P4"]  # two samples, one patient: every rule runs
+    # one sample: each SLURM job costs about 12 s of the plugin's status polling, and the
+    # patient-trend rules are plain Python steps tested locally
+    design = [s for s in DEMO_DESIGN if s.sample == "S4"]
     local, cluster = tmp_path / "local", tmp_path / "slurm"
     for workdir in (local, cluster):
         write_dataset(workdir / "data", design)
