@@ -5,20 +5,10 @@ intervals, as CLSI EP12 and the AMP/CAP validation recommendations use; the
 probit LoD follows CLSI EP17 (detection rate against log10 fraction).
 """
 
-import math
-
 import numpy as np
 from scipy import optimize, stats
 
-
-def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple:
-    """Exact binomial interval of k successes in n trials; (nan, nan) when n is 0."""
-    if n == 0:
-        return math.nan, math.nan
-    alpha = 1 - confidence
-    low = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
-    high = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
-    return low, high
+from common.stats import clopper_pearson
 
 
 def proportion(k: int, n: int, confidence: float = 0.95) -> dict:
