@@ -108,27 +108,36 @@ def wild_type_reads(bam, chrom: str, pos: int, direction: int, settings: CountSe
 
 def wild_type_fragments(bam, chrom: str, pos: int, direction: int, settings: CountSettings) -> int:
     """Fragments crossing a breakpoint unfused; PCR copies count once (common/fragments.py)."""
+    return wild_type_counts(bam, chrom, pos, direction, settings)[0]
+
+
+def wild_type_counts(bam, chrom: str, pos: int, direction: int, settings: CountSettings,
+                     max_edit_distance: int | None = None) -> tuple:  # fmt: skip
+    """(fragments, molecules) crossing a breakpoint unfused, from one region query.
+
+    Molecules (UMI families) only with a `max_edit_distance` (targeted runs), else None.
+    """
     if chrom not in bam.references:
-        return 0
+        return 0, (None if max_edit_distance is None else 0)
     index = FragmentIndex(bam, chrom, pos - 1, pos)
-    return len({index.key(read) for read in wild_type_reads(bam, chrom, pos, direction, settings)})
+    reads = list(wild_type_reads(bam, chrom, pos, direction, settings))
+    fragments = len({index.key(read) for read in reads})
+    if max_edit_distance is None:
+        return fragments, None
+    return fragments, count_molecules(fragment_umis(read.query_name for read in reads), max_edit_distance)
 
 
-def wild_type_molecules(bam, chrom: str, pos: int, direction: int, settings: CountSettings,
-                        max_edit_distance: int) -> int:  # fmt: skip
-    """UMI families among the fragments crossing a breakpoint unfused."""
-    names = (read.query_name for read in wild_type_reads(bam, chrom, pos, direction, settings))
-    return count_molecules(fragment_umis(names), max_edit_distance)
+def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95, side: str = "5") -> dict:
+    """Both sides' ratios; `abundance` and its Wilson interval at `side` (the 5' one unless a panel primes the 3')."""
 
-
-def abundance_values(fusion: int, wt5: int, wt3: int, confidence: float = 0.95) -> dict:
     def ratio(other):
         return fusion / (fusion + other) if fusion + other else math.nan
 
-    low, high = wilson_interval(fusion, fusion + wt5, confidence)
+    wild_type = {"5": wt5, "3": wt3}[side]
+    low, high = wilson_interval(fusion, fusion + wild_type, confidence)
     return {
         "fusion_reads": fusion, "wt_reads5": wt5, "wt_reads3": wt3, "abundance5": ratio(wt5), "abundance3": ratio(wt3),
-        "abundance": ratio(wt5), "abundance_ci_low": low, "abundance_ci_high": high,
+        "abundance": ratio(wild_type), "abundance_ci_low": low, "abundance_ci_high": high,
     }  # fmt: skip
 
 
@@ -186,26 +195,23 @@ class Targeted:
     max_edit_distance: int = 1
 
 
-def measure_molecules(bam, breakpoint5: str, breakpoint3: str, umis: list, side: str, settings: CountSettings,
-                      targeted: Targeted) -> dict:  # fmt: skip
-    """Molecule counts and the primed side's abundance (in molecules) of one fusion."""
-    junction = count_molecules(umis, targeted.max_edit_distance)
-    wild_type = {}
+def measure_targeted(bam, breakpoint5: str, breakpoint3: str, fusion_reads: int, umis: list, side: str,
+                     settings: CountSettings, targeted: Targeted) -> dict:  # fmt: skip
+    """Fragments as in `measure`, and molecules with the primed side's abundance in molecules."""
+    fragments, molecules = {}, {}
     for role, breakpoint in (("5", breakpoint5), ("3", breakpoint3)):
         chrom, pos, strand = parse_breakpoint(breakpoint)
         direction = side_direction(role, strand)
-        wild_type[role] = wild_type_molecules(
+        fragments[role], molecules[role] = wild_type_counts(
             bam, chrom, pos, direction, settings, targeted.max_edit_distance
         )
-    values = abundance_values(junction, wild_type["5"], wild_type["3"], settings.confidence)
-    total = junction + wild_type[side]
-    low, high = wilson_interval(junction, total, settings.confidence)
-    return {
-        "junction_molecules": junction, "wt_molecules5": wild_type["5"], "wt_molecules3": wild_type["3"],
-        "abundance5": values["abundance5"], "abundance3": values["abundance3"],
-        "abundance": values[f"abundance{side}"], "abundance_ci_low": low, "abundance_ci_high": high,
-        "abundance_unit": "molecules", "abundance_side": side,
-    }  # fmt: skip
+    row = abundance_values(fusion_reads, fragments["5"], fragments["3"], settings.confidence)
+    junction = count_molecules(umis, targeted.max_edit_distance)
+    in_molecules = abundance_values(junction, molecules["5"], molecules["3"], settings.confidence, side)
+    row.update({k: in_molecules[k] for k in RATIO_COLUMNS})
+    row.update({"junction_molecules": junction, "wt_molecules5": molecules["5"], "wt_molecules3": molecules["3"],
+                "abundance_unit": "molecules", "abundance_side": side})  # fmt: skip
+    return row
 
 
 def add_abundance(
@@ -222,15 +228,15 @@ def add_abundance(
     with pysam.AlignmentFile(bam_path) as bam:
         for record in table.to_dict("records"):
             bp5, bp3 = record["breakpoint5"], record["breakpoint3"]
-            row = measure(bam, bp5, bp3, counter.count(bp5, bp3), settings)
-            row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
-                        "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
             if targeted:
                 primed = primed_gene(record["gene5"], record["gene3"], targeted.primed_genes)
                 side = "3" if primed is not None and primed == record["gene3"] else "5"
-                row.update(
-                    measure_molecules(bam, bp5, bp3, molecules.umis(bp5, bp3), side, settings, targeted)
-                )
+                row = measure_targeted(bam, bp5, bp3, counter.count(bp5, bp3), molecules.umis(bp5, bp3), side,
+                                       settings, targeted)  # fmt: skip
+            else:
+                row = measure(bam, bp5, bp3, counter.count(bp5, bp3), settings)
+                row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
+                            "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
             rows.append(row)
     columns = ABUNDANCE_COLUMNS + MOLECULE_COLUMNS
     values = pd.DataFrame(rows, columns=columns, index=table.index)
