@@ -78,6 +78,25 @@ def star_alone(data: Path, work: Path, threads: int) -> tuple[float, float]:
     return index_s, align_s
 
 
+def phases(log_text: str, wall: float) -> dict:
+    """Seconds before STAR starts, of STAR, and after it ends, from Snakemake's log (1 s resolution)."""
+    stamp, star_start, star_end, first = None, None, None, None
+    for line in log_text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            stamp = time.mktime(time.strptime(line.strip("[]"), "%a %b %d %H:%M:%S %Y"))
+            first = first or stamp
+        elif line.strip() in ("localrule star_align:", "rule star_align:"):
+            star_start = stamp
+        elif "(Rule: star_align)" in line:
+            star_end = stamp
+    if None in (first, star_start, star_end):
+        return {}
+    last = stamp
+    # Snakemake's own start-up (parse, DAG) and exit are outside the log's stamps
+    return {"before STAR": star_start - first, "STAR": star_end - star_start, "after STAR": last - star_end,
+            "Snakemake start and exit": wall - (last - first)}  # fmt: skip
+
+
 def workflow(data: Path, work: Path, trim: bool) -> tuple[float, dict]:
     work.mkdir(parents=True)
     (work / "config.yaml").write_text(
@@ -93,7 +112,9 @@ def workflow(data: Path, work: Path, trim: bool) -> tuple[float, dict]:
     for path in (work / "out/benchmarks").glob("*/*.tsv"):
         with open(path) as fh:
             per_rule[path.parent.name] += float(next(csv.DictReader(fh, delimiter="\t"))["s"])
-    return wall, dict(per_rule)
+    per_rule = dict(per_rule)
+    per_rule["phases"] = phases((work / "snakemake.log").read_text(), wall)
+    return wall, per_rule
 
 
 def ratio_rows(directory: Path, pairs: int = 1_200_000) -> list:
@@ -116,6 +137,11 @@ def ratio_rows(directory: Path, pairs: int = 1_200_000) -> list:
                 f"{wall:.1f} s = {wall / star:.2f} x STAR alone",
             )
         )
+        split = per_rule.pop("phases")
+        if split:
+            rows.append(
+                ("    phases", ", ".join(f"{name} {seconds:.0f} s" for name, seconds in split.items()))
+            )
         for rule, seconds in sorted(per_rule.items(), key=lambda item: -item[1])[:6]:
             rows.append((f"    rule {rule}", f"{seconds:.2f} s"))
     return rows

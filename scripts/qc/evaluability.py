@@ -21,7 +21,7 @@ import logging
 import math
 import statistics
 
-from scipy.stats import binom
+from scipy.special import bdtrc  # binomial upper tail; scipy.stats would add ~1 s of start-up
 
 from abundance.measure import CountSettings, wild_type_fragments
 
@@ -44,7 +44,8 @@ def detection_limit(depth: int, min_support: int, probability: float = 0.95) -> 
 
     def detected(f):
         n = math.floor(depth / (1 - f))
-        return binom.sf(min_support - 1, n, f) >= probability
+        at_least = 1.0 if min_support <= 0 else bdtrc(min_support - 1, n, f)  # P(X >= min_support)
+        return at_least >= probability
 
     low, high = 0.0, 0.999
     if not detected(high):

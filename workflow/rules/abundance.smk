@@ -12,6 +12,7 @@ rule measure_abundance:
         f"{OUTDIR}/logs/measure_abundance/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/measure_abundance/{{sample}}.tsv"
+    priority: 1
     group:
         "interpret_{sample}"
     conda:

@@ -15,6 +15,7 @@ rule call_builtin:
         f"{OUTDIR}/logs/call_builtin/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/call_builtin/{{sample}}.tsv"
+    priority: 1
     group:
         "interpret_{sample}"
     conda:

@@ -180,12 +180,13 @@ def panel_qc_input(wildcards):
 def fastp_options(wildcards):
     """fastp: adapters found from the mates' overlap, poly-G tails cut, short reads dropped.
 
+    fastp's extra sequence-based adapter search (`--detect_adapter_for_pe`) is left off: on
+    the FFPE sample it removed 210 more bases of 15.5 M and cost 1.8 s there, 7 s on 1.2 M pairs.
     fastp's quality filter is off: it drops pairs with many low-quality bases, and
     STAR soft-clips poor read ends anyway, so it would only lose fusion evidence.
     """
     trim = config["trim"]
     options = [
-        "--detect_adapter_for_pe",
         f"-l {trim['min_length']}",
         "--disable_quality_filtering",
         "--dont_eval_duplication",

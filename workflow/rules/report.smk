@@ -1,6 +1,8 @@
 # One job per step of a sample's interpretation. `group` sends a sample's steps after STAR (calling,
 # abundance, QC, annotation, resistance, report and its trend) to a cluster as one job: thousands
-# of samples still mean one queue entry each, not ten.
+# of samples still mean one queue entry each, not ten. `priority: 1` on the chain from the call
+# to the report (calling, abundance, annotation, resistance, report) runs it before the QC steps
+# beside it, which only the report waits for.
 rule annotate_kinases:
     input:
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
@@ -15,6 +17,7 @@ rule annotate_kinases:
         f"{OUTDIR}/logs/annotate_kinases/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/annotate_kinases/{{sample}}.tsv"
+    priority: 1
     group:
         "interpret_{sample}"
     conda:
@@ -48,6 +51,7 @@ rule genotype_resistance:
         f"{OUTDIR}/logs/genotype_resistance/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/genotype_resistance/{{sample}}.tsv"
+    priority: 1
     group:
         "interpret_{sample}"
     conda:
@@ -94,6 +98,7 @@ rule write_report:
         f"{OUTDIR}/logs/write_report/{{sample}}.log",
     benchmark:
         f"{OUTDIR}/benchmarks/write_report/{{sample}}.tsv"
+    priority: 1
     group:
         "interpret_{sample}"
     conda:
