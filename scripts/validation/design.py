@@ -223,8 +223,8 @@ def write_validation_set(outdir: str, profile: SetProfile, seed: int = 1, refere
             genes, chosen = reference_genes(load_gtf(reference["gtf"]), fasta, chosen_fusions,
                                             clinical_transcripts(kinases), reference["gtf"],
                                             set(kinases.get("genes") or {}))  # fmt: skip
-        specs, truth = validation_design(profile, fusion_groups(chosen_fusions), artefacts={},
-                                         expectations=expectations)  # fmt: skip
+        groups = fusion_groups(chosen_fusions) if fusions else GROUPS  # unlisted: the design's own two groups
+        specs, truth = validation_design(profile, groups, artefacts={}, expectations=expectations)
         written = write_samples(Path(outdir), specs, genes, seed=seed)
     path = Path(outdir) / "validation_truth.tsv"
     with open(path, "w", newline="") as fh:
