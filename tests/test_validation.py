@@ -242,12 +242,12 @@ def test_configured_fusions_are_grouped_so_no_sample_holds_a_gene_twice():
     fusions, expectations = fusions_from_config([
         {"gene5": "CD74", "exon5": 6, "gene3": "ROS1", "exon3": 34},
         {"gene5": "EZR", "exon5": 10, "gene3": "ROS1", "exon3": 34, "expected_tier": "II"},
-        {"gene5": "HOOK3", "exon5": 11, "gene3": "RET", "exon3": 12},
+        {"gene5": "HOOK3", "exon5": 11, "gene3": "RET", "exon3": 12, "expected_actionable": False},
     ])  # fmt: skip
     assert fusion_groups(fusions) == (
         (("CD74", 6, "ROS1", 34), ("HOOK3", 11, "RET", 12)),
         (("EZR", 10, "ROS1", 34),),
     )
-    assert expectations == {"EZR::ROS1": {"expected_tier": "II"}}
+    assert expectations == {"EZR::ROS1": {"expected_tier": "II"}, "HOOK3::RET": {"expected_actionable": "no"}}
     with pytest.raises(InputError, match="entry 1: needs gene5, exon5, gene3 and exon3"):
         fusions_from_config([{"gene5": "CD74", "gene3": "ROS1", "exon3": 34}])

@@ -175,8 +175,11 @@ def fusions_from_config(entries: list | None, source: str = "validation.set.fusi
                 f"{source} entry {n}: needs gene5, exon5, gene3 and exon3 (exons as numbers)"
             ) from None
         fusions.append(fusion)
+        # YAML reads an unquoted yes/no as a boolean
         given = {
-            k: str(entry[k]) for k in ("expected_tier", "expected_actionable") if entry.get(k) is not None
+            k: {True: "yes", False: "no"}.get(entry[k], str(entry[k]))
+            for k in ("expected_tier", "expected_actionable")
+            if entry.get(k) is not None
         }
         if given:
             expectations[f"{fusion[0]}::{fusion[2]}"] = given
