@@ -33,6 +33,8 @@ c1\tt\texon\t201\t230\t.\t-\t.\tgene_id "G1"; gene_name "MINUS"; transcript_id "
 c1\tt\texon\t101\t140\t.\t-\t.\tgene_id "G1"; gene_name "MINUS"; transcript_id "T1"; tag "MANE_Select";
 c1\tt\texon\t11\t30\t.\t+\t.\tgene_id "G2"; gene_name "PLUS"; transcript_id "T2";
 c1\tt\texon\t51\t80\t.\t+\t.\tgene_id "G2"; gene_name "PLUS"; transcript_id "T2";
+c9\tt\texon\t1\t50\t.\t+\t.\tgene_id "G3"; gene_name "ELSEWHERE"; transcript_id "T3";
+c1\tt\texon\t390\t420\t.\t+\t.\tgene_id "G4"; gene_name "PASTEND"; transcript_id "T4";
 """
 
 
@@ -88,6 +90,12 @@ def test_a_gene_or_exon_missing_from_the_gtf_is_a_one_line_error(tiny_reference)
         reference_genes(annotation, fasta, [("MINUS", 1, "ALK", 20)], {}, gtf)
     with pytest.raises(InputError, match=r"gene PLUS has no exon 3 \(its transcript T2 has 2 exons\)"):
         reference_genes(annotation, fasta, [("MINUS", 1, "PLUS", 3)], {}, gtf)
+    with pytest.raises(InputError, match=r"gene ELSEWHERE: sequence 'c9' not present in the FASTA$"):
+        reference_genes(annotation, fasta, [("ELSEWHERE", 1, "PLUS", 2)], {}, gtf)
+    with pytest.raises(
+        InputError, match=r"gene PASTEND: T4 exon c1:390-420 runs past its contig in the FASTA$"
+    ):
+        reference_genes(annotation, fasta, [("PASTEND", 1, "PLUS", 2)], {}, gtf)
 
 
 # --- the real GRCh38 minigenome ---

@@ -100,7 +100,12 @@ def reference_genes(annotation: Annotation, fasta, fusions: list, clinical: dict
                     raise InputError(f"{gtf_path}: gene {name} (validation fusion) is not in the GTF")
                 pick = choose_transcript(gene, clinical.get(name))
                 coverage = KINASE_COVERAGE if name in kinases else PARTNER_COVERAGE
-                genes[name] = simulator_gene(pick.transcript, fasta, coverage)
+                try:
+                    genes[name] = simulator_gene(pick.transcript, fasta, coverage)
+                except (KeyError, ValueError) as err:  # contig not in the FASTA, or exon past its end
+                    raise InputError(
+                        f"{gtf_path}: gene {name}: {str(err).strip(chr(34))} in the FASTA"
+                    ) from None
                 chosen[name] = (pick.transcript.transcript_id, pick.rule)
             n_exons = len(genes[name].exons)
             if not 1 <= exon <= n_exons:
