@@ -20,6 +20,7 @@ demo-targeted: setup $(DEMO_TARGETED)/genome.fa
 
 # Analytical validation on a simulated set (config/validation.yaml: the full profile, 114 samples,
 # about 26 minutes on 2 cores; config/validation-quick.yaml: 7 samples, about 2), scored into validation/.
+# With validation.set.genome: reference the set is simulated from the config's own reference (your genome).
 VALIDATION_CONFIG ?= config/validation.yaml
 validate: setup
 	$(PY) scripts/validation_set.py --configfile $(VALIDATION_CONFIG)

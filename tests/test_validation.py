@@ -135,7 +135,11 @@ def test_quick_validation_writes_figures_that_validate(quick_validation):
     assert summary["abundance"]["slope"] == pytest.approx(1.0, abs=0.15)
     assert summary["abundance"]["r_squared"] > 0.9
     assert summary["actionability_concordance"]["value"] == 1.0
+    # every true positive of the simulated set has an expected tier (FGFR3::TACC3 II in NSCLC, the rest I)
+    assert summary["tier_concordance"]["n"] == summary["true_positives"]
+    assert all(d["expected_tier"] == "I" and d["tier"] == "II" for d in summary["tier_discordant"])
     html = (work / "validation/report.html").read_text()
+    assert "tier concordance (true positives with an expected tier)</th><td>not measured" not in html
     assert "Limit of detection" in html and "data:image/png;base64," in html
 
 
@@ -186,3 +190,64 @@ def test_tier_and_actionability_come_from_the_same_breakpoints():
     ]
     call = sample_calls(fusions, kinase)[("EML4", "ALK")]
     assert (call["tier"], call["actionable"], call["breakpoint5"]) == ("I", "yes", "c:1:+")
+
+
+def test_the_simulated_truth_expects_tier_i_for_nsclc_approvals_and_ii_for_fgfr3():
+    """AMP/ASCO/CAP 2017: an FDA approval in NSCLC (or tumour-agnostic) is tier I, elsewhere only tier II."""
+    from validation.design import PROFILES, validation_design
+
+    _, truth = validation_design(PROFILES["full"])
+    tiers = {r["fusion"]: r["expected_tier"] for r in truth if r["fusion"] != "none"}
+    assert tiers == {"EML4::ALK": "I", "ETV6::NTRK3": "I", "LMNA::NTRK1": "I", "FGFR3::TACC3": "II",
+                     "HMBOX1::ALK": "I", "KHDRBS1::NTRK1": "I", "YWHAE::ROS1": "I", "CCDC6::RET": "I"}  # fmt: skip
+    # the same expectation read from the knowledge base's level 1 indications
+    genes = yaml.safe_load((ROOT / "config/actionability.yaml").read_text())["genes"]
+    for fusion, tier in tiers.items():
+        gene5, gene3 = fusion.split("::")
+        kinase = gene5 if gene5 == "FGFR3" else gene3
+        in_nsclc = any(
+            t["level"] == "1"
+            and ("NSCLC" in t.get("tumour_types", []) or t.get("tumour_agnostic") in ("solid", "all"))
+            for t in genes[kinase]["therapies"]
+        )
+        assert tier == ("I" if in_nsclc else "II"), fusion
+
+
+def test_a_call_with_another_tier_than_expected_is_tier_discordant():
+    truth = [
+        {"genes": ("EML4", "ALK"), "expected_tier": "I", "expected_actionable": "yes"},
+        {"genes": ("ETV6", "NTRK3"), "expected_tier": "I", "expected_actionable": "yes"},
+    ]
+    calls = {
+        ("EML4", "ALK"): _call("EML4", "ALK", tier="I", actionable="yes"),
+        ("ETV6", "NTRK3"): _call("ETV6", "NTRK3", tier="II", actionable="yes", junction_reads="2",
+                                 spanning_pairs="1"),
+    }  # fmt: skip
+    rows = concordance("A", truth, calls)
+    assert next(r for r in rows if r["fusion"] == "ETV6::NTRK3")["note"] == "tier II (expected I)"
+    summary = score(rows, [], [])
+    assert (summary["tier_concordance"]["k"], summary["tier_concordance"]["n"]) == (1, 2)
+    assert (summary["actionability_concordance"]["k"], summary["actionability_concordance"]["n"]) == (2, 2)
+    assert summary["tier_discordant"] == [{"sample": "A", "fusion": "ETV6::NTRK3", "tier": "II",
+                                           "expected_tier": "I", "junction_reads": "2", "spanning_pairs": "1"}]  # fmt: skip
+    from validation.report import render_html
+
+    html = render_html({**summary, "truth": "t.tsv", "caller": "builtin", "by_caller": {}}, rows)
+    assert "Tier discordant (1): A ETV6::NTRK3 tier II, expected I" in html
+
+
+def test_configured_fusions_are_grouped_so_no_sample_holds_a_gene_twice():
+    from validation.design import fusion_groups, fusions_from_config
+
+    fusions, expectations = fusions_from_config([
+        {"gene5": "CD74", "exon5": 6, "gene3": "ROS1", "exon3": 34},
+        {"gene5": "EZR", "exon5": 10, "gene3": "ROS1", "exon3": 34, "expected_tier": "II"},
+        {"gene5": "HOOK3", "exon5": 11, "gene3": "RET", "exon3": 12, "expected_actionable": False},
+    ])  # fmt: skip
+    assert fusion_groups(fusions) == (
+        (("CD74", 6, "ROS1", 34), ("HOOK3", 11, "RET", 12)),
+        (("EZR", 10, "ROS1", 34),),
+    )
+    assert expectations == {"EZR::ROS1": {"expected_tier": "II"}, "HOOK3::RET": {"expected_actionable": "no"}}
+    with pytest.raises(InputError, match="entry 1: needs gene5, exon5, gene3 and exon3"):
+        fusions_from_config([{"gene5": "CD74", "gene3": "ROS1", "exon3": 34}])

@@ -170,11 +170,19 @@ def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: i
     """
     design = DEMO_DESIGN if design is None else design
     out = Path(outdir)
-    reads = out / "reads"
-    reads.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     contigs, genes = build_genome(seed, extended=extended)
     write_fasta(contigs, out / "genome.fa")
     (out / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
+    return write_samples(out, design, genes, seed, library, coverage_scale)
+
+
+def write_samples(out: Path, design: list, genes: dict, seed: int = 1, library: Library = CLEAN,
+                  coverage_scale: float = 1.0) -> dict:  # fmt: skip
+    """Reads of every sample of `design` from the gene models `genes` (the synthetic genome's or a lab's
+    reference's, simulation/reference.py), with reads/, truth.tsv, artefacts.tsv and samples.tsv under `out`."""
+    reads = out / "reads"
+    reads.mkdir(parents=True, exist_ok=True)
     truth, artefact_rows = [], []
     for sample in design:
         sample_truth, sample_artefacts = simulate_sample(sample, genes, reads, seed, library, coverage_scale)

@@ -99,6 +99,16 @@ def _breakpoint_note(truth: dict, call: dict) -> str:
     return "; ".join(notes)
 
 
+def _expectation_note(truth: dict, call: dict) -> str:
+    """'tier II (expected I)' and the like where the call's tier or actionability differs from the truth's."""
+    notes = []
+    for field in ("tier", "actionable"):
+        expected = truth.get(f"expected_{field}", "")
+        if expected and str(call.get(field, "")).strip().lower() != expected.strip().lower():
+            notes.append(f"{field} {call.get(field, '.')} (expected {expected})")
+    return "; ".join(notes)
+
+
 def concordance(sample: str, truth_rows: list, calls: dict) -> list:
     """One row per truth fusion (TP / FN) and per other passing call (FP)."""
     rows, used = [], set()
@@ -110,7 +120,8 @@ def concordance(sample: str, truth_rows: list, calls: dict) -> list:
             rows.append({**base, "fusion": "::".join(t["genes"]), "status": "FN", "note": ""})
             continue
         used.add(t["genes"])
-        rows.append({**base, **_call_fields(call), "status": "TP", "note": _breakpoint_note(t, call)})
+        note = "; ".join(n for n in (_breakpoint_note(t, call), _expectation_note(t, call)) if n)
+        rows.append({**base, **_call_fields(call), "status": "TP", "note": note})
     truth_pairs = [t["genes"] for t in truth_rows]
     for genes, call in calls.items():
         if genes in used:
@@ -166,6 +177,15 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
     summary["repeatability"] = _repeatability(tp)
     summary["actionability_concordance"] = _agreement(tp, "actionable", "expected_actionable", confidence)
     summary["tier_concordance"] = _agreement(tp, "tier", "expected_tier", confidence)
+    summary["tier_discordant"] = [
+        {
+            k: r.get(k, "")
+            for k in ("sample", "fusion", "tier", "expected_tier", "junction_reads", "spanning_pairs")
+        }
+        for r in tp
+        if r.get("expected_tier")
+        and str(r.get("tier", "")).strip().lower() != r["expected_tier"].strip().lower()
+    ]
     return summary
 
 
