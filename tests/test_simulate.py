@@ -67,3 +67,31 @@ def test_dataset_is_deterministic_and_truth_matches_design(tmp_path):
     assert truth["breakpoint3"].endswith(":-") and truth["exon3"] == 15
     assert truth["sim_junction_fragments"] > 0
     assert len(DEMO_DESIGN) >= 6
+
+
+def test_reads_come_in_flow_cell_order_with_mates_paired(tmp_path):
+    """FlowCellOrder: every pair once, mates together, not in molecule (gene) order, the same for the same seed."""
+    import io
+
+    from simulation.library import FlowCellOrder
+
+    pairs = [(f"@g{n // 100}_{n}\nACGT\n+\nIIII\n", f"@g{n // 100}_{n}\nTTTT\n+\nIIII\n") for n in range(1000)]
+
+    def shuffled(seed):
+        out1, out2 = io.StringIO(), io.StringIO()
+        order = FlowCellOrder(out1, out2, seed, str(tmp_path), buckets=8)
+        for record1, record2 in pairs:
+            order.write(record1, record2)
+        order.close()
+        names1 = out1.getvalue().splitlines()[::4]
+        names2 = out2.getvalue().splitlines()[::4]
+        return names1, names2
+
+    names1, names2 = shuffled("s1")
+    assert names1 == names2  # mates stay at the same position
+    assert sorted(names1) == sorted(p[0].split("\n")[0] for p in pairs)
+    assert names1 != [p[0].split("\n")[0] for p in pairs]
+    first_genes = {name.split("_")[0] for name in names1[:100]}
+    assert len(first_genes) > 5  # the first reads already come from across the "genome" (10 genes here)
+    assert shuffled("s1") == (names1, names2) and shuffled("s2")[0] != names1
+    assert not list(tmp_path.iterdir())  # temporary buckets removed

@@ -22,6 +22,7 @@ could not be checked, `no` otherwise.
 import pandas as pd
 
 from common.annotation import locate_in_transcript
+from common.cells import cell_int
 from common.fusion_table import parse_breakpoint
 from common.knowledge_base import KnowledgeBase
 from common.tumour_types import level_for_sample, level_rank
@@ -199,7 +200,7 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
                          else f"{kinase} breakpoint outside the coding exons")  # fmt: skip
     therapies = therapies_for(kb, kinase, tumour_type)
     best = therapies[0]["sample_level"] if therapies else None
-    support = _int(row.get("junction_reads")) + _int(row.get("spanning_pairs"))
+    support = cell_int(row.get("junction_reads")) + cell_int(row.get("spanning_pairs"))
     scope = therapies[0]["scope"] if therapies else ""
     tier, actionable, reason = tier_for(position == entry["actionable_role"], domain, frame, best, support,
                                         min_support, tuple(unchecked), scope)  # fmt: skip
@@ -223,13 +224,6 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
             for t in elsewhere) or ".",
         "review_reason": "; ".join(unchecked) if actionable == "review" else ".",
     }  # fmt: skip
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def kinase_calls(table: pd.DataFrame, annotation, kb: KnowledgeBase, clinical: dict, min_support: int = 5,

@@ -6,7 +6,6 @@ SVG, a Content-Security-Policy that forbids any request and any script).
 """
 
 import datetime
-import math
 import os
 import re
 
@@ -14,6 +13,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from align.star_outputs import count, percent, read_log_final
+from common.cells import cell_float, cell_int
 
 SCHEMA_VERSION = "1.4"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -73,7 +73,7 @@ def diagram(call: dict, annotation, kb) -> dict | None:
     tx3 = annotation.transcript(call.get("transcript3", "."))
     if tx5 is None or tx3 is None:
         return None
-    exon5, exon3 = _int(call.get("exon5")), _int(call.get("exon3"))
+    exon5, exon3 = cell_int(call.get("exon5")), cell_int(call.get("exon3"))
     if not exon5 or not exon3:
         return None
     width = 760.0
@@ -129,30 +129,15 @@ def diagram(call: dict, annotation, kb) -> dict | None:
     return {"width": width, "partners": rows, "fused": fused, "junction_x": junction_x, "domain": domain_box}
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
 # --- report -------------------------------------------------------------------------
-
-
-def _number(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _evidence(call: dict) -> dict:
     return {
-        "junction_reads": _int(call.get("junction_reads")), "spanning_pairs": _int(call.get("spanning_pairs")),
-        "fusion_reads": _int(call.get("fusion_reads")), "wt_reads5": _int(call.get("wt_reads5")),
-        "abundance": _number(call.get("abundance")), "abundance_ci_low": _number(call.get("abundance_ci_low")),
-        "abundance_ci_high": _number(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
+        "junction_reads": cell_int(call.get("junction_reads")), "spanning_pairs": cell_int(call.get("spanning_pairs")),
+        "fusion_reads": cell_int(call.get("fusion_reads")), "wt_reads5": cell_int(call.get("wt_reads5")),
+        "abundance": cell_float(call.get("abundance")), "abundance_ci_low": cell_float(call.get("abundance_ci_low")),
+        "abundance_ci_high": cell_float(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
         "filters": str(call.get("filters", ".")),
         **_molecules(call),
     }  # fmt: skip
@@ -165,11 +150,11 @@ def panel_qc_block(summary_path: str, targets_path: str) -> dict:
     summary = read_table(summary_path).iloc[0].to_dict()
     targets = read_table(targets_path).to_dict("records")
     return {
-        "read_pairs": _int(summary["read_pairs"]), "on_target_read_pairs": _int(summary["on_target_read_pairs"]),
-        "on_target_pct": _number(summary["on_target_pct"]), "molecules": _int(summary["molecules"]),
-        "mean_family_size": _number(summary["mean_family_size"]),
-        "targets": [{"target": str(t["target"]), "gene": str(t["gene"]), "read_pairs": _int(t["read_pairs"]),
-                     "molecules": _int(t["molecules"])} for t in targets],
+        "read_pairs": cell_int(summary["read_pairs"]), "on_target_read_pairs": cell_int(summary["on_target_read_pairs"]),
+        "on_target_pct": cell_float(summary["on_target_pct"]), "molecules": cell_int(summary["molecules"]),
+        "mean_family_size": cell_float(summary["mean_family_size"]),
+        "targets": [{"target": str(t["target"]), "gene": str(t["gene"]), "read_pairs": cell_int(t["read_pairs"]),
+                     "molecules": cell_int(t["molecules"])} for t in targets],
     }  # fmt: skip
 
 
@@ -185,8 +170,8 @@ def _molecules(call: dict) -> dict:
             "wt_molecules": None,
         }
     return {
-        "abundance_unit": unit, "abundance_side": side, "junction_molecules": _int(call.get("junction_molecules")),
-        "wt_molecules": _int(call.get(f"wt_molecules{side}")),
+        "abundance_unit": unit, "abundance_side": side, "junction_molecules": cell_int(call.get("junction_molecules")),
+        "wt_molecules": cell_int(call.get(f"wt_molecules{side}")),
     }  # fmt: skip
 
 
@@ -320,9 +305,9 @@ def _resistance_rows(resistance: pd.DataFrame | None) -> list:
         return []
     rows = [
         {"gene": str(r["gene"]), "role": str(r["role"]), "hotspot": str(r["hotspot"]), "mutation": str(r["mutation"]),
-         "status": str(r["status"]), "depth": _int(r["depth"]), "alt_reads": _int(r["alt_reads"]),
-         "alt_fraction": _number(r["alt_fraction"]), "alt_ci_low": _number(r["alt_ci_low"]),
-         "alt_ci_high": _number(r["alt_ci_high"]), "known_change": str(r["known_change"]),
+         "status": str(r["status"]), "depth": cell_int(r["depth"]), "alt_reads": cell_int(r["alt_reads"]),
+         "alt_fraction": cell_float(r["alt_fraction"]), "alt_ci_low": cell_float(r["alt_ci_low"]),
+         "alt_ci_high": cell_float(r["alt_ci_high"]), "known_change": str(r["known_change"]),
          "resistant_to": str(r["resistant_to"]), "overcome_by": str(r["overcome_by"]),
          "previous_sample": str(r["previous_sample"]), "previous_status": str(r["previous_status"]),
          "new": str(r["new"]), "sources": str(r["sources"]), "reason": str(r.get("reason", "."))}
@@ -345,10 +330,10 @@ def _trend_rows(trend: pd.DataFrame | None, call: dict, sample: str) -> list:
         return []
     return [
         {"sample": str(r["sample"]), "timepoint": str(r["timepoint"]), "called": str(r["called"]),
-         "fusion_reads": _int(r["fusion_reads"]), "wt_reads5": _int(r["wt_reads5"]),
-         "abundance": _number(r["abundance"]), "abundance_ci_low": _number(r["abundance_ci_low"]),
-         "abundance_ci_high": _number(r["abundance_ci_high"]), "change": _number(r["change"]),
-         "p_value": _number(r["p_value"])}
+         "fusion_reads": cell_int(r["fusion_reads"]), "wt_reads5": cell_int(r["wt_reads5"]),
+         "abundance": cell_float(r["abundance"]), "abundance_ci_low": cell_float(r["abundance_ci_low"]),
+         "abundance_ci_high": cell_float(r["abundance_ci_high"]), "change": cell_float(r["change"]),
+         "p_value": cell_float(r["p_value"])}
         for r in upto.to_dict("records")
     ]  # fmt: skip
 

@@ -18,9 +18,9 @@ scored.
 
 import csv
 import json
-import math
 from collections import defaultdict
 
+from common.cells import cell_float
 from common.errors import InputError
 from common.fusion_table import parse_breakpoint
 from validation.names import parse_fusion_name, relation
@@ -58,14 +58,6 @@ def read_truth(path: str) -> dict:
             raise InputError(f"{path} line {n}: {err}") from None
         truth[row["sample"]].append(row)
     return dict(truth)
-
-
-def _float(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def sample_calls(fusions: list, kinase_calls: list) -> dict:
@@ -160,16 +152,18 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
     }  # fmt: skip
     summary["cells"], summary["lod"] = _cells_and_lod(tp + fn, confidence)
     with_expected = [
-        r for r in tp if _float(r.get("expected_fraction")) is not None and _float(r["abundance"]) is not None
+        r
+        for r in tp
+        if cell_float(r.get("expected_fraction")) is not None and cell_float(r["abundance"]) is not None
     ]
     summary["abundance"] = abundance_agreement(
-        [_float(r["expected_fraction"]) for r in with_expected],
-        [_float(r["abundance"]) for r in with_expected],
+        [cell_float(r["expected_fraction"]) for r in with_expected],
+        [cell_float(r["abundance"]) for r in with_expected],
     )
     summary["abundance"]["points"] = [
         {
-            "expected": _float(r["expected_fraction"]),
-            "measured": _float(r["abundance"]),
+            "expected": cell_float(r["expected_fraction"]),
+            "measured": cell_float(r["abundance"]),
             "depth": r.get("depth", ""),
         }
         for r in with_expected
@@ -194,7 +188,7 @@ def _cells_and_lod(rows: list, confidence: float) -> tuple:
     cells: dict = defaultdict(lambda: [0, 0])
     points: dict = defaultdict(list)
     for r in rows:
-        fraction = _float(r.get("expected_fraction"))
+        fraction = cell_float(r.get("expected_fraction"))
         if fraction is None:
             continue
         depth = r.get("depth") or "."
@@ -218,7 +212,7 @@ def _cells_and_lod(rows: list, confidence: float) -> tuple:
 
 
 def _sort_depth(depth):
-    value = _float(depth)
+    value = cell_float(depth)
     return (0, value) if value is not None else (1, 0)
 
 
@@ -227,14 +221,14 @@ def _repeatability(tp: list) -> dict:
     for r in tp:
         if r.get("replicate"):
             groups[(r["truth_fusion"], r.get("expected_fraction"), r.get("depth"))].append(
-                _float(r["abundance"])
+                cell_float(r["abundance"])
             )
     cells = []
     for (fusion, fraction, depth), values in sorted(groups.items()):
         values = [v for v in values if v is not None]
         cv = coefficient_of_variation(values)
         if cv is not None:
-            cells.append({"fusion": fusion, "fraction": _float(fraction), "depth": depth, "replicates": len(values),
+            cells.append({"fusion": fusion, "fraction": cell_float(fraction), "depth": depth, "replicates": len(values),
                           "mean": sum(values) / len(values), "cv": cv})  # fmt: skip
     cvs = sorted(c["cv"] for c in cells)
     median = (
