@@ -8,7 +8,8 @@ samples.tsv and validation_truth.tsv there (scripts/validation/design.py).
 With `validation.set.genome: reference` the set is simulated from the
 config's own `reference` (the lab's FASTA and GTF, which the run then uses
 as they are) with the fusions of `validation.set.fusions`; no genome is
-written.
+written, and a fusion out of frame on the chosen transcripts is named in a
+one-line warning (its expected_actionable becomes no unless given).
 """
 
 import argparse
@@ -50,6 +51,8 @@ def main(argv=None) -> None:
         sys.exit(f"ERROR: {err}")
     for gene, (transcript, rule) in written["transcripts"].items():
         print(f"  {gene}: exons numbered on {transcript} ({rule})")
+    for line in written["warnings"]:
+        print(f"WARNING: {line}", file=sys.stderr)
     where = f"on {reference['fasta']}" if reference else "on the demo genome"
     print(
         f"validation set ({settings.get('profile', 'full')}, {where}): {written['samples']} samples, "

@@ -14,6 +14,17 @@ not a fusion (what it must not report).
   jackpots, template-switch chimeras at microhomologies; true fusions at 3-10
   molecules and known fractions, and a fusion-free sample whose jackpot
   molecule is a template switch copied 120 times.
+
+On a lab's reference (the validation set's `genome: reference`, simulation/
+reference.py) there are no artefact genes: `reference_artefacts` draws the
+generic classes from the set's own genes (template switches at the
+gauntlet's rate per molecule, intronic switches, hairpins, the PCR jackpot
+and pre-mRNA reads among them, circular RNA of the one with most exons, none
+from an unannotated upstream exon). The
+classes that need specific gene relationships are left out there: paralog
+switches (paralogous pairs), poly-A switches (3' UTRs with poly-A tracts)
+and read-through (same-strand neighbours); a GTF and FASTA alone do not say
+which of a lab's genes qualify.
 """
 
 from dataclasses import dataclass, field
@@ -102,6 +113,57 @@ GAUNTLET_ARTEFACTS = {
     "read_through": {"coverage": 12.0},
     "pre_mrna": {"share": 0.05},  # intronic reads of highly expressed genes, as a share of their coverage
 }
+
+# The classes a set on a lab's reference carries (reference_artefacts): GAUNTLET_ARTEFACTS without the
+# paralog, poly-A (low_complexity) and read-through classes and without the upstream-exon circle.
+REFERENCE_ARTEFACTS = {
+    "template_switch": GAUNTLET_ARTEFACTS["template_switch"],
+    "circular": [(2, 2, 30), (3, 5, 12)],  # (first exon, last exon, molecules) of the host
+    "intronic": GAUNTLET_ARTEFACTS["intronic"],
+    "hairpin": GAUNTLET_ARTEFACTS["hairpin"],
+    "jackpot": GAUNTLET_ARTEFACTS["jackpot"],
+    "pre_mrna": GAUNTLET_ARTEFACTS["pre_mrna"],
+}
+MIN_HOST_MRNA = 400  # bases: a hairpin folds back 300 bases or more into the mRNA
+# Template switching is a per-molecule event of reverse transcription: the gauntlet's 400 single switches and
+# 5 hotspots fall on the 9,064 wild-type molecules of its six highly expressed genes (coverage x (mRNA - 260)
+# / 260 each, simulation/library.py draw_fragments), 4.4 % of them. A reference set keeps that rate on its
+# own genes' molecules (at least one hotspot).
+GAUNTLET_HOST_MOLECULES = 9064
+
+
+def reference_artefacts(genes: dict, classes: dict | None = None) -> dict:
+    """The artefact spec of a negative on a lab's reference: `classes` (default REFERENCE_ARTEFACTS) with
+    `hosts` drawn from `genes` (the set's simulator genes, simulation/reference.py).
+
+    Template switches (singles and hotspots) are scaled to the wild-type molecules of the genes they are
+    drawn from, at the gauntlet's rate (GAUNTLET_HOST_MOLECULES); the other classes keep their counts.
+    `expressed`: the genes with an mRNA of MIN_HOST_MRNA bases or more, in the order given; `circular`: of
+    those, the one with most exons (the first on ties), when it has as many as the circles need (circles
+    from an unannotated upstream exon, first exon 0, are dropped). A class without enough genes (switches
+    need two) is left out.
+    """
+    classes = dict(REFERENCE_ARTEFACTS if classes is None else classes)
+    expressed = tuple(name for name, gene in genes.items() if len(gene.mrna) >= MIN_HOST_MRNA)
+    hosts: dict = {"expressed": expressed}
+    if "template_switch" in classes:
+        mean = CLEAN.fragment_mean
+        molecules = sum(genes[n].spec.coverage * (len(genes[n].mrna) - mean) / mean for n in expressed)
+        switches, scale = classes["template_switch"], molecules / GAUNTLET_HOST_MOLECULES
+        classes["template_switch"] = {**switches, "singles": round(switches["singles"] * scale),
+                                      "hotspots": max(1, round(switches["hotspots"] * scale))}  # fmt: skip
+    if len(expressed) < 2:
+        for klass in ("template_switch", "intronic", "jackpot"):
+            classes.pop(klass, None)
+    if not expressed:
+        classes.pop("hairpin", None)
+        classes.pop("pre_mrna", None)
+    circles = [c for c in classes.pop("circular", ()) if c[0] >= 1]  # no upstream exon on a reference
+    host = max(expressed, key=lambda name: len(genes[name].exons), default=None)
+    if circles and host is not None and len(genes[host].exons) >= max(last for _, last, _ in circles):
+        classes["circular"], hosts["circular"] = circles, host
+    return {**classes, "hosts": hosts}
+
 
 # True fusions at 3-10 supporting fragments (absolute coverage ~ 4-12) among the artefacts;
 # TPM3::NTRK1 has a highly expressed partner with its own template-switch background.

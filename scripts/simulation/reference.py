@@ -18,6 +18,14 @@ Transcript per gene, in this order:
 
 Exons are numbered along that transcript from its 5' end (on a minus-strand
 gene exon 1 is the one with the highest coordinates).
+
+Each gene also gets its `locus` (the transcribed region from the first exon's
+5' end to the last exon's 3' end, exons and introns, in transcript
+orientation) and its `introns`, cut from the FASTA, so the simulator's
+generic artefact classes (pre-mRNA reads, intronic switches,
+simulation/artefacts.py) work on a lab's genes as on the synthetic ones.
+`junction_frame` tells whether a fusion joins the two CDSs in frame, from the
+exon lengths and CDS offsets of these gene models alone.
 """
 
 from dataclasses import dataclass
@@ -68,19 +76,52 @@ def exon_sequences(tx: Transcript, fasta) -> list:
     return parts
 
 
+def transcribed_locus(tx: Transcript, fasta) -> tuple:
+    """(locus, introns) of `tx`: its genomic span from the first exon to the last and the sequences between
+    consecutive exons, both in transcript orientation (reverse-complemented on the minus strand)."""
+    first, last = tx.exons[0], tx.exons[-1]
+    if tx.strand == "+":
+        locus = fasta.fetch(tx.chrom, first[0] - 1, last[1]).upper()
+        introns = [fasta.fetch(tx.chrom, a[1], b[0] - 1).upper() for a, b in zip(tx.exons, tx.exons[1:])]
+    else:
+        locus = revcomp(fasta.fetch(tx.chrom, last[0] - 1, first[1]).upper())
+        introns = [
+            revcomp(fasta.fetch(tx.chrom, b[1], a[0] - 1).upper()) for a, b in zip(tx.exons, tx.exons[1:])
+        ]
+    return locus, introns
+
+
 def simulator_gene(tx: Transcript, fasta, coverage: float) -> Gene:
-    """The simulator's gene model of one reference transcript (mRNA = its exons joined)."""
+    """The simulator's gene model of one reference transcript (mRNA = its exons joined, locus and introns)."""
     mrna = "".join(exon_sequences(tx, fasta))
+    locus, introns = transcribed_locus(tx, fasta)
     cds_start = cds_end = 0
     if tx.cds:
         first = tx.cds[0][0] if tx.strand == "+" else tx.cds[0][1]
         last = tx.cds[-1][1] if tx.strand == "+" else tx.cds[-1][0]
-        cds_start = tx.transcript_offset(first)
+        # the first complete codon: a CDS whose 5' end is incomplete (GTF phase 1 or 2) starts that far in
+        cds_start = tx.transcript_offset(first) + tx.first_phase
         # Ensembl CDS rows exclude the stop codon: the CDS ends 3 bases after the last CDS base
         cds_end = min(tx.transcript_offset(last) + 4, len(mrna))
     spec = GeneSpec(tx.gene_name, tx.gene_id, tx.transcript_id, tx.strand, len(tx.exons),
                     max(tx.cds_length // 3, 0), coverage=coverage)  # fmt: skip
-    return Gene(spec, tx.chrom, list(tx.exons), mrna, cds_start, cds_end)
+    return Gene(spec, tx.chrom, list(tx.exons), mrna, cds_start, cds_end, locus, introns)
+
+
+def junction_frame(gene5: Gene, exon5: int, gene3: Gene, exon3: int) -> str | None:
+    """'in frame' or 'out of frame' for gene5 exon `exon5` joined to gene3 exon `exon3`; None when frame
+    does not apply (a gene without CDS, the 5' junction outside gene5's CDS, the 3' one outside gene3's).
+
+    From the gene models' exon lengths and CDS offsets only: the junction's position in each CDS, modulo 3,
+    must be the same on both sides (the 3' gene's codons continue where the 5' gene's stop).
+    """
+    if gene5.cds_end <= gene5.cds_start or gene3.cds_end <= gene3.cds_start:
+        return None
+    end5 = sum(gene5.exon_lengths[:exon5])  # mRNA offset one past the last 5' base kept
+    start3 = sum(gene3.exon_lengths[: exon3 - 1])  # mRNA offset of the first 3' base kept
+    if not gene5.cds_start < end5 <= gene5.cds_end - 3 or not gene3.cds_start <= start3 < gene3.cds_end - 3:
+        return None
+    return "in frame" if (end5 - gene5.cds_start) % 3 == (start3 - gene3.cds_start) % 3 else "out of frame"
 
 
 def reference_genes(annotation: Annotation, fasta, fusions: list, clinical: dict, gtf_path: str,

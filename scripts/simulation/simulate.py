@@ -131,15 +131,22 @@ def simulate_sample(sample: SampleSpec, genes: dict, reads_dir: Path, seed: int,
 
 
 def write_artefacts(writer: FastqPairWriter, genes: dict, sample: SampleSpec) -> list:
-    """The sample's artefact molecules (simulation/artefacts.py); rows for artefacts.tsv."""
+    """The sample's artefact molecules (simulation/artefacts.py); rows for artefacts.tsv.
+
+    The genes they are drawn from are the extended genome's artefact genes (HIGHLY_EXPRESSED, PARALOGS,
+    POLYA_GENES, HIPK3, SLC45A3/ELK4), or those the spec's `hosts` names (`expressed`: the genes of template
+    switches, intronic switches, hairpins, the jackpot and pre-mRNA; `circular`: the circRNA host), as
+    simulation/design.py reference_artefacts() gives for a set on a lab's reference.
+    """
     spec, rows = sample.artefacts, []
-    expressed = tuple(g for g in HIGHLY_EXPRESSED if g in genes)
+    hosts = spec.get("hosts") or {}
+    expressed = tuple(hosts.get("expressed") or (g for g in HIGHLY_EXPRESSED if g in genes))
     if "template_switch" in spec:
         rows += artefacts.template_switches(writer, genes, expressed, **spec["template_switch"])
     if "paralog" in spec:
         rows += artefacts.paralog_switches(writer, genes, PARALOGS, **spec["paralog"])
     if "circular" in spec:
-        rows += artefacts.circular_rnas(writer, genes["HIPK3"], spec["circular"])
+        rows += artefacts.circular_rnas(writer, genes[hosts.get("circular", "HIPK3")], spec["circular"])
     if "intronic" in spec:
         rows += artefacts.intronic_switches(writer, genes, expressed, **spec["intronic"])
     if "low_complexity" in spec:

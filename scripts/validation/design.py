@@ -22,15 +22,23 @@ pipeline's code.
 
 On a lab's reference (`validation.set.genome: reference`) the fusions are
 `validation.set.fusions` (default: the eight above), simulated from the
-reference's transcripts (simulation/reference.py); its negatives are
-fusion-free libraries without the artefact classes (those need the synthetic
-genome's artefact genes).
+reference's transcripts (simulation/reference.py); its negatives carry the
+artefact classes that can be drawn from the set's own genes
+(simulation/design.py reference_artefacts): template switches, intronic
+switches, hairpins, a PCR jackpot and pre-mRNA reads among them, and circular
+RNA of the gene with most exons. Paralog switches, poly-A switches and
+read-through are left out there: they need gene relationships (paralogous
+pairs, poly-A tracts in 3' UTRs, same-strand neighbours) that the synthetic
+genome builds in and a lab's FASTA and GTF do not state. A listed fusion
+that joins the two CDSs out of frame on the chosen transcripts
+(simulation/reference.py junction_frame) gets `expected_actionable: no`
+unless the config gives one, with a warning.
 """
 
 from dataclasses import dataclass
 
 from common.errors import InputError
-from simulation.design import GAUNTLET_ARTEFACTS, FusionSpec, SampleSpec
+from simulation.design import GAUNTLET_ARTEFACTS, FusionSpec, SampleSpec, reference_artefacts
 
 GROUPS = (
     (("EML4", 13, "ALK", 20), ("ETV6", 5, "NTRK3", 15), ("LMNA", 2, "NTRK1", 11), ("FGFR3", 17, "TACC3", 11)),
@@ -203,6 +211,7 @@ def write_validation_set(outdir: str, profile: SetProfile, seed: int = 1, refere
 
     from simulation.simulate import write_dataset, write_samples
 
+    warnings: list = []
     if reference is None:
         specs, truth = validation_design(profile)
         written = write_dataset(outdir, specs, seed=seed, extended=True)
@@ -226,8 +235,9 @@ def write_validation_set(outdir: str, profile: SetProfile, seed: int = 1, refere
             genes, chosen = reference_genes(load_gtf(reference["gtf"]), fasta, chosen_fusions,
                                             clinical_transcripts(kinases), reference["gtf"],
                                             set(kinases.get("genes") or {}))  # fmt: skip
+        warnings = frame_warnings(genes, chosen_fusions, chosen, expectations)
         groups = fusion_groups(chosen_fusions) if fusions else GROUPS  # unlisted: the design's own two groups
-        specs, truth = validation_design(profile, groups, artefacts={}, expectations=expectations)
+        specs, truth = validation_design(profile, groups, reference_artefacts(genes), expectations)
         written = write_samples(Path(outdir), specs, genes, seed=seed)
     path = Path(outdir) / "validation_truth.tsv"
     with open(path, "w", newline="") as fh:
@@ -235,4 +245,25 @@ def write_validation_set(outdir: str, profile: SetProfile, seed: int = 1, refere
         writer.writeheader()
         writer.writerows(with_breakpoints(truth, written["truth"]))
     return {"samples": len(specs), "truth": str(path), "fusions": sum(r["fusion"] != "none" for r in truth),
-            "transcripts": chosen}  # fmt: skip
+            "transcripts": chosen, "warnings": warnings}  # fmt: skip
+
+
+def frame_warnings(genes: dict, fusions: list, chosen: dict, expectations: dict) -> list:
+    """One line per fusion of `fusions` that is out of frame on the chosen transcripts; its
+    `expected_actionable` in `expectations` (changed in place) becomes `no` unless the config gave one."""
+    from simulation.reference import junction_frame
+
+    lines = []
+    for gene5, exon5, gene3, exon3 in fusions:
+        if junction_frame(genes[gene5], exon5, genes[gene3], exon3) != "out of frame":
+            continue
+        name = f"{gene5}::{gene3}"
+        given = expectations.setdefault(name, {})
+        if "expected_actionable" in given:
+            outcome = f"expected_actionable stays {given['expected_actionable']} (given in the config)"
+        else:
+            given["expected_actionable"] = "no"
+            outcome = "expected_actionable becomes no (give expected_actionable to override)"
+        lines.append(f"{name} ({gene5} e{exon5}::{gene3} e{exon3}) is out of frame on {chosen[gene5][0]} and "
+                     f"{chosen[gene3][0]}: {outcome}")  # fmt: skip
+    return lines
