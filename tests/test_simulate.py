@@ -75,7 +75,9 @@ def test_reads_come_in_flow_cell_order_with_mates_paired(tmp_path):
 
     from simulation.library import FlowCellOrder
 
-    pairs = [(f"@g{n // 100}_{n}\nACGT\n+\nIIII\n", f"@g{n // 100}_{n}\nTTTT\n+\nIIII\n") for n in range(1000)]
+    pairs = [
+        (f"@g{n // 100}_{n}\nACGT\n+\nIIII\n", f"@g{n // 100}_{n}\nTTTT\n+\nIIII\n") for n in range(1000)
+    ]
 
     def shuffled(seed):
         out1, out2 = io.StringIO(), io.StringIO()

@@ -346,11 +346,6 @@ def test_validation_set_on_the_minigenome_is_found_with_its_true_breakpoints(min
 @pytest.mark.workflow
 @pytest.mark.realdata
 @needs_minigenome
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "finding (issue 16): single template-switch molecules CD74->ROS1 inside exons, off exon boundaries, "
-    "are removed by min_support/off_splice_site and given back by the known_fusions rescue (CD74::ROS1 is "
-    "a known pair, support 2 suffices); the genes' chimeric background is 0 because every switch in the "
-    "library joins the same two genes, so template_switch and relative_support do not fire"))  # fmt: skip
 def test_a_negative_with_artefacts_on_the_minigenome_has_no_false_call(minigenome_set):
     tmp_path = minigenome_set["dir"]
     reads = _artefact_reads(tmp_path / "data/reads/VN1_R1.fastq.gz")  # read pairs, PCR copies included
