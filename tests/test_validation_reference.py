@@ -135,7 +135,7 @@ def test_an_out_of_frame_fusion_is_warned_and_not_expected_actionable(tiny_refer
         "knowledge_base": {"kinases": str(ROOT / "config/kinases.yaml")},
         "validation": {"set": {
             "genome": "reference", "data": str(data), "fractions": [0.5], "depths": [20], "replicates": 1,
-            "negatives": 0, "groups": [0, 1, 2], "fusions": [
+            "negatives": 0, "fusions": [  # three groups (shared genes): all simulated, whatever the profile
                 {"gene5": "MINUS", "exon5": 1, "gene3": "SHIFT", "exon3": 2},
                 {"gene5": "PLUS", "exon5": 1, "gene3": "SHIFT", "exon3": 2, "expected_actionable": "yes"},
                 {"gene5": "MINUS", "exon5": 2, "gene3": "PLUS", "exon3": 2},
