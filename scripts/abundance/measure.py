@@ -119,8 +119,8 @@ def wild_type_counts(bam, chrom: str, pos: int, direction: int, settings: CountS
     """
     if chrom not in bam.references:
         return 0, (None if max_edit_distance is None else 0)
-    index = FragmentIndex(bam, chrom, pos - 1, pos)
     reads = list(wild_type_reads(bam, chrom, pos, direction, settings))
+    index = FragmentIndex(bam, chrom, pos - 1, pos, names={read.query_name for read in reads})
     fragments = len({index.key(read) for read in reads})
     if max_edit_distance is None:
         return fragments, None

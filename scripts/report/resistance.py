@@ -60,14 +60,17 @@ def read_codon(read, positions: list, strand: str, min_quality: int):
 
 def codon_counts(bam, chrom: str, positions: list, strand: str, settings: GenotypeSettings) -> Counter:
     """Codons per fragment at a hotspot: mates that disagree are dropped, PCR copies count once."""
-    index = FragmentIndex(bam, chrom, min(positions) - 1, max(positions))
-    seen: dict = {}
+    codons = []
     for read in bam.fetch(chrom, min(positions) - 1, max(positions)):
         if read.flag & SKIP_FLAGS or read.mapping_quality < settings.min_mapq:
             continue
         codon = read_codon(read, positions, strand, settings.min_base_quality)
-        if codon is None:
-            continue
+        if codon is not None:
+            codons.append((read, codon))
+    index = FragmentIndex(bam, chrom, min(positions) - 1, max(positions),
+                          names={read.query_name for read, _ in codons})  # fmt: skip
+    seen: dict = {}
+    for read, codon in codons:
         key = (read.query_name, index.key(read))
         previous = seen.get(key[0])
         seen[key[0]] = (codon if previous in (None, codon) else "", key[1])
