@@ -30,7 +30,7 @@ exon lengths and CDS offsets of these gene models alone.
 
 from dataclasses import dataclass
 
-from common.annotation import Annotation, Transcript
+from common.annotation import CANONICAL_TAGS, Annotation, Transcript
 from common.errors import InputError
 from common.sequtil import revcomp
 from simulation.genome import Gene, GeneSpec
@@ -61,8 +61,8 @@ def choose_transcript(gene, clinical_id: str | None = None) -> Chosen:
     best = min(
         gene.transcripts, key=lambda tx: (tx.canonical_rank, -tx.cds_length, -tx.length, tx.transcript_id)
     )
-    tags = [tag for tag in ("MANE_Select", "Ensembl_canonical", "canonical", "basic") if tag in best.tags]
-    return Chosen(best, tags[0] if tags else "longest CDS")
+    rank = best.canonical_rank
+    return Chosen(best, CANONICAL_TAGS[rank] if rank < len(CANONICAL_TAGS) else "longest CDS")
 
 
 def exon_sequences(tx: Transcript, fasta) -> list:

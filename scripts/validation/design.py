@@ -237,9 +237,8 @@ def write_validation_set(outdir: str, profile: SetProfile, seed: int = 1, refere
                                             set(kinases.get("genes") or {}))  # fmt: skip
         warnings = frame_warnings(genes, chosen_fusions, chosen, expectations)
         groups = fusion_groups(chosen_fusions) if fusions else GROUPS  # unlisted: the design's own two groups
-        if (
-            fusions
-        ):  # every listed fusion is simulated: the profile's group choice is for the design's own two
+        # every listed fusion is simulated: the profile's group choice is for the design's own two
+        if fusions:
             profile = replace(profile, groups=tuple(range(len(groups))))
         specs, truth = validation_design(profile, groups, reference_artefacts(genes), expectations)
         written = write_samples(Path(outdir), specs, genes, seed=seed)

@@ -18,6 +18,7 @@ scored.
 
 import csv
 import json
+import statistics
 from collections import defaultdict
 
 from common.cells import cell_float
@@ -91,13 +92,16 @@ def _breakpoint_note(truth: dict, call: dict) -> str:
     return "; ".join(notes)
 
 
+def _differs(row: dict, field: str, expected: dict) -> bool:
+    """Whether `expected` gives an `expected_{field}` and row's `field` is another value (case ignored)."""
+    want = expected.get(f"expected_{field}", "")
+    return bool(want) and str(row.get(field, "")).strip().lower() != want.strip().lower()
+
+
 def _expectation_note(truth: dict, call: dict) -> str:
     """'tier II (expected I)' and the like where the call's tier or actionability differs from the truth's."""
-    notes = []
-    for field in ("tier", "actionable"):
-        expected = truth.get(f"expected_{field}", "")
-        if expected and str(call.get(field, "")).strip().lower() != expected.strip().lower():
-            notes.append(f"{field} {call.get(field, '.')} (expected {expected})")
+    notes = [f"{field} {call.get(field, '.')} (expected {truth[f'expected_{field}']})"
+             for field in ("tier", "actionable") if _differs(call, field, truth)]  # fmt: skip
     return "; ".join(notes)
 
 
@@ -169,16 +173,15 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
         for r in with_expected
     ]
     summary["repeatability"] = _repeatability(tp)
-    summary["actionability_concordance"] = _agreement(tp, "actionable", "expected_actionable", confidence)
-    summary["tier_concordance"] = _agreement(tp, "tier", "expected_tier", confidence)
+    summary["actionability_concordance"] = _agreement(tp, "actionable", confidence)
+    summary["tier_concordance"] = _agreement(tp, "tier", confidence)
     summary["tier_discordant"] = [
         {
             k: r.get(k, "")
             for k in ("sample", "fusion", "tier", "expected_tier", "junction_reads", "spanning_pairs")
         }
         for r in tp
-        if r.get("expected_tier")
-        and str(r.get("tier", "")).strip().lower() != r["expected_tier"].strip().lower()
+        if _differs(r, "tier", r)
     ]
     return summary
 
@@ -230,18 +233,13 @@ def _repeatability(tp: list) -> dict:
         if cv is not None:
             cells.append({"fusion": fusion, "fraction": cell_float(fraction), "depth": depth, "replicates": len(values),
                           "mean": sum(values) / len(values), "cv": cv})  # fmt: skip
-    cvs = sorted(c["cv"] for c in cells)
-    median = (
-        (cvs[len(cvs) // 2] if len(cvs) % 2 else (cvs[len(cvs) // 2 - 1] + cvs[len(cvs) // 2]) / 2)
-        if cvs
-        else None
-    )
-    return {"cells": cells, "median_cv": median}
+    cvs = [c["cv"] for c in cells]
+    return {"cells": cells, "median_cv": statistics.median(cvs) if cvs else None}
 
 
-def _agreement(tp: list, field: str, expected: str, confidence: float) -> dict:
-    given = [r for r in tp if r.get(expected)]
-    same = [r for r in given if str(r.get(field, "")).strip().lower() == r[expected].strip().lower()]
+def _agreement(tp: list, field: str, confidence: float) -> dict:
+    given = [r for r in tp if r.get(f"expected_{field}")]
+    same = [r for r in given if not _differs(r, field, r)]
     return proportion(len(same), len(given), confidence)
 
 
