@@ -9,7 +9,7 @@ DEMO := resources/demo
 DEMO_TARGETED := resources/demo-targeted
 DEBIAN_PACKAGES := rna-star samtools fastp
 
-.PHONY: demo demo-targeted validate test setup system-deps test-deps python-deps demo-data lint format benchmark kb-check clean
+.PHONY: demo demo-targeted validate test setup system-deps test-deps python-deps slurm-plugin demo-data lint format benchmark kb-check clean
 
 demo: setup demo-data
 	$(VENV)/bin/snakemake --cores $(CORES)
@@ -47,7 +47,7 @@ system-deps:
 TEST_DEBIAN_PACKAGES := chromium slurmctld slurmd slurm-client munge
 SLURM_PLUGIN := .slurm-plugin
 
-test-deps: python-deps $(SLURM_PLUGIN)/.installed
+test-deps: python-deps slurm-plugin
 	@missing=""; for tool in chromium slurmctld slurmd munged sinfo; do \
 		command -v $$tool >/dev/null || missing=yes; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -58,18 +58,31 @@ test-deps: python-deps $(SLURM_PLUGIN)/.installed
 		echo "not root: browser and SLURM tests will be skipped ($(TEST_DEBIAN_PACKAGES) missing)"; \
 	fi
 
-$(SLURM_PLUGIN)/.installed: requirements-slurm.txt | python-deps
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(SLURM_PLUGIN) -r requirements-slurm.txt
-	touch $@
+# Installed once per content: .venv/.installed and .slurm-plugin/.installed hold the sha256 of the
+# requirements they were installed from, so a fresh clone (whose files git dates newer than any
+# stamp) reinstalls only when a requirement really changed. The order is the install order: build
+# tools first, then the pipeline's packages, then umi_tools (its build imports pysam); every install
+# runs without build isolation so the pinned build tools build every source package.
+PYTHON_REQUIREMENTS := requirements-build.txt requirements.txt requirements-umi.txt
+PIP_INSTALL := -m pip install --quiet --disable-pip-version-check --no-build-isolation
+requirements_hash = $$(cat $(1) | sha256sum | cut -c1-64)
 
-python-deps: $(VENV)/.installed
+slurm-plugin: python-deps
+	@if [ "$$(cat $(SLURM_PLUGIN)/.installed 2>/dev/null)" = "$(call requirements_hash,requirements-slurm.txt)" ]; then exit 0; fi; \
+	echo "installing the SLURM executor plugin into $(SLURM_PLUGIN)/ (requirements-slurm.txt)"; \
+	rm -rf $(SLURM_PLUGIN) && \
+	$(PY) $(PIP_INSTALL) --no-deps --target $(SLURM_PLUGIN) -r requirements-slurm.txt && \
+	echo "$(call requirements_hash,requirements-slurm.txt)" > $(SLURM_PLUGIN)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-umi.txt
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -i '^cython==' requirements-umi.txt)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation $$(grep -i '^umi_tools==' requirements-umi.txt)
-	touch $@
+python-deps:
+	@if [ -x $(PY) ] && [ "$$(cat $(VENV)/.installed 2>/dev/null)" = "$(call requirements_hash,$(PYTHON_REQUIREMENTS))" ]; then exit 0; fi; \
+	test -x $(PY) || python3 -m venv $(VENV) || exit 1; \
+	rm -f $(VENV)/.installed; \
+	for requirements in $(PYTHON_REQUIREMENTS); do \
+		echo "installing Python packages into $(VENV)/: $$requirements"; \
+		$(PY) $(PIP_INSTALL) -r $$requirements || exit 1; \
+	done; \
+	echo "$(call requirements_hash,$(PYTHON_REQUIREMENTS))" > $(VENV)/.installed
 
 demo-data: $(DEMO)/genome.fa
 
