@@ -22,6 +22,14 @@ include: "workflow/rules/validate.smk"
 check_resource_sections()
 
 
+onstart:
+    lock_outdir()
+
+
+onsuccess:
+    end_of_run()
+
+
 rule all:
     default_target: True
     input:

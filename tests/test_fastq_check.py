@@ -1,8 +1,10 @@
+import bz2
 import gzip
+import lzma
 
 import pytest
 
-from align.fastq_check import check_pair, scan_fastq
+from align.fastq_check import check_pair, scan_fastq, verdict
 from common.errors import InputError
 
 
@@ -69,3 +71,74 @@ def test_gz_name_without_gzip_content(tmp_path):
     plain.write_text(records(5))
     with pytest.raises(InputError, match=r"plain\.fq\.gz: named \.gz but not gzip-compressed"):
         scan_fastq(str(plain))
+
+
+def write_plain(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "compress, kind",
+    [(bz2.compress, "bzip2"), (lzma.compress, "xz"), (lambda data: b"\x28\xb5\x2f\xfd" + data, "zstd")],
+)
+def test_other_compressions_are_named(tmp_path, compress, kind):
+    path = tmp_path / "reads_1.fq.gz"
+    path.write_bytes(compress(records(5).encode()))
+    with pytest.raises(InputError) as err:
+        scan_fastq(str(path))
+    assert str(err.value) == (
+        f"{path}: {kind}-compressed, but the pipeline reads gzip-compressed or plain FASTQ "
+        "(decompress it, or recompress it with gzip)"
+    )
+
+
+def test_zero_byte_file_is_empty_not_corrupt(tmp_path):
+    zero = tmp_path / "zero_1.fq.gz"
+    zero.write_bytes(b"")
+    with pytest.raises(InputError, match=r"zero_1\.fq\.gz: empty file \(0 bytes\), no reads$"):
+        scan_fastq(str(zero))
+    good = write_gz(tmp_path / "good_2.fq.gz", records(5))
+    result = verdict(str(zero), good)
+    assert result["status"] == "empty" and result["reason"].endswith("empty file (0 bytes), no reads")
+    empty_stream = write_gz(tmp_path / "empty_1.fq.gz", "")
+    assert verdict(empty_stream, good)["status"] == "empty"
+    assert verdict(write_plain(tmp_path / "bad.fq", "not fastq\n" * 4), good)["status"] == "failed"
+
+
+def phred64_records(n, quality="E", length=8):
+    return "".join(f"@r{i}\n{'A' * length}\n+\n{quality * length}\n" for i in range(n))
+
+
+def test_phred64_is_refused_as_failed(tmp_path):
+    # all bases Q5 in Phred+64 ('E'), a few Q40 ('h'): read as Phred+33 they would be Q36 and Q71
+    text = phred64_records(20) + phred64_records(1, "h")
+    fq1 = write_gz(tmp_path / "old_1.fq.gz", text)
+    with pytest.raises(InputError) as err:
+        scan_fastq(fq1)
+    assert str(err.value) == (
+        f"{fq1}: Phred+64 base qualities detected ('E'..'h' in the first 21 records, none below '@'); "
+        "the pipeline needs Phred+33: convert with `seqtk seq -Q64 -V` or `reformat.sh qin=64 qout=33`"
+    )
+    fq2 = write_gz(tmp_path / "old_2.fq.gz", text)
+    assert verdict(fq1, fq2)["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    "qualities",
+    [
+        "IIIIIIII" * 3,  # Illumina 1.8+: nothing above 'J'
+        "@@@@@@@@" + "JJJJJJJJ" * 2,  # all within '@'..'J': very good Phred+33
+        "########" + "hhhhhhhh" * 2,  # above 'J' but '#' below '@': Phred+33 (long-read style)
+    ],
+)
+def test_phred33_is_accepted(tmp_path, qualities):
+    text = "".join(f"@r{i}\nACGTACGT\n+\n{qualities[i * 8 : i * 8 + 8]}\n" for i in range(3))
+    assert scan_fastq(write_plain(tmp_path / "ok.fq", text))["records"] == 3
+
+
+def test_quality_outside_printable_range(tmp_path):
+    path = write_plain(tmp_path / "space.fq", records(2) + "@r2\nACGT\n+\nII I\n")
+    with pytest.raises(InputError) as err:
+        scan_fastq(path)
+    assert str(err.value) == f"{path}: record 3 has a quality character outside '!'..'~' (byte 0x20)"

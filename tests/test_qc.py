@@ -47,7 +47,8 @@ def test_gates_and_the_three_answers():
     assert sample_status(1, None, ["x"]) == ("fusion detected", ["x"])  # reported, with the caveat
     assert sample_status(0, "failed: cut.fq.gz: truncated", [])[1] == ["input: failed: cut.fq.gz: truncated"]
     # a fusion seen in a truncated file is no result: the sample is sent again
-    assert sample_status(1, "failed: cut.fq.gz: truncated", [])[0] == "not evaluable"
+    assert sample_status(1, "failed: cut.fq.gz: truncated", [])[0] == "failed"
+    assert sample_status(0, "empty: e.fq.gz: no reads (empty FASTQ)", [])[0] == "not evaluable"
 
 
 def test_fastq_verdicts_never_raise(tmp_path):

@@ -159,8 +159,8 @@ def test_a_lab_truth_file_shows_misses_and_extra_calls(quick_validation, tmp_pat
     (work / "lab.yaml").write_text(yaml.safe_dump(config))
     shutil.copy(work / "config.yaml", work / "config.quick.yaml")
     shutil.copy(work / "lab.yaml", work / "config.yaml")
-    try:
-        result = run_workflow(work)
+    try:  # the job blocks (quiet in the default profile) show which rules ran
+        result = run_workflow(work, "--quiet", "progress")
     finally:
         shutil.copy(work / "config.quick.yaml", work / "config.yaml")
     assert result.returncode == 0, result.stderr[-3000:]

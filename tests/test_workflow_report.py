@@ -134,3 +134,61 @@ def test_three_honest_answers(demo_run):
     metrics = read_table(out / "S6/qc/metrics.tsv").iloc[0]
     assert float(metrics["uniquely_mapped_pct"]) > 90 and float(metrics["duplication_pct"]) < 5
     assert "Fusion status and QC gates" in (out / "multiqc/multiqc_report.html").read_text()
+
+
+def _drug_levels(cell: str) -> dict:
+    """'crizotinib (1; resistance found: G1202R); brigatinib (2)' -> {drug: level}; a drug twice fails."""
+    levels = {}
+    for part in [] if cell == "." else cell.split("; "):
+        if part.startswith("resistance found"):
+            continue
+        drug, level = part.split(" (", 1)
+        assert drug not in levels, f"{drug} listed twice in {cell!r}"
+        levels[drug] = level.split(";")[0].rstrip(")")
+    return levels
+
+
+def test_summary_report_and_kinase_table_agree_on_every_therapy_and_level(demo_run):
+    summary = read_table(demo_run["out"] / "summary.tsv").set_index("sample")
+    for sample, row in summary.iterrows():
+        report = json.loads((demo_run["out"] / sample / "report.json").read_text())
+        if row["fusion"] == ".":
+            assert row["therapies"] == "."
+            continue
+        entry = next(f for f in report["kinase_fusions"] if f["fusion"] == row["fusion"])
+        in_report = {
+            t["drug"]: t["level_for_sample"] for t in entry["therapies"] if t["scope"] != "other tumour type"
+        }
+        assert _drug_levels(row["therapies"]) == in_report, sample
+        assert _drug_levels(kinase_table(demo_run, sample).loc[row["fusion"], "therapies"]) == in_report, (
+            sample
+        )
+        assert len({t["drug"] for t in entry["therapies"]}) == len(entry["therapies"]), sample
+    # IMT: alectinib, lorlatinib and ensartinib are NSCLC-only (3B here), brigatinib is level 2 (NCCN)
+    assert _drug_levels(summary.loc["S4", "therapies"]) == {
+        "crizotinib": "1",
+        "brigatinib": "2",
+        "ceritinib": "2",
+    }
+    assert _drug_levels(summary.loc["S3", "therapies"])["brigatinib"] == "1"  # LUAD: the NSCLC label
+
+
+def test_resistance_found_changes_the_headline_and_none_found_does_not(demo_run):
+    s5 = json.loads((demo_run["out"] / "S5/report.json").read_text())
+    text = s5["headline"]["text"]
+    recommendation, _, resistance = text.partition(". ")
+    for drug in ("crizotinib", "brigatinib", "ceritinib"):  # ALK G1202R defeats every IMT option
+        assert drug not in recommendation, text
+    assert "ALK G1202R found" in resistance and "next-line options: lorlatinib" in resistance
+    therapies = {t["drug"]: t for t in s5["kinase_fusions"][0]["therapies"]}
+    assert therapies["crizotinib"]["resistance_found"] == ["G1202R"]
+    assert therapies["lorlatinib"]["resistance_found"] == []
+    summary = read_table(demo_run["out"] / "summary.tsv").set_index("sample")
+    assert "crizotinib (1; resistance found: G1202R)" in summary.loc["S5", "therapies"]
+    assert "ALK G1202R" in summary.loc["S5", "resistance"]
+    html = (demo_run["out"] / "S5/report.html").read_text()
+    assert "Resistance in this sample:" in html and html.count("<td>brigatinib</td>") == 1
+    s4 = json.loads((demo_run["out"] / "S4/report.json").read_text())  # the same fusion before G1202R
+    assert s4["headline"]["text"].startswith("HMBOX1::ALK: tier I actionable kinase fusion (ALK); crizotinib")
+    assert "resistance hotspots covered, none found" in s4["headline"]["text"]
+    assert summary.loc["S4", "resistance"] == "."

@@ -97,6 +97,102 @@ def test_the_report_names_the_assay_and_shows_panel_qc(targeted_run, panel_data)
     )
 
 
+def test_the_targeted_sample_passes_the_panel_gates_not_the_whole_transcriptome_ones(targeted_run):
+    # issue 24: 95 % of a panel's pairs are PCR copies and it reads no control gene, as it should be
+    metrics = _tsv(targeted_run / "T1/qc/metrics.tsv")[0]
+    assert float(metrics["duplication_pct"]) > 90 and metrics["control_reads_median"] == "0.0"
+    assert metrics["gate_failures"] == "."
+    assert float(metrics["molecules_per_target"]) >= 10 and float(metrics["on_target_pct"]) >= 50
+    assert float(metrics["mean_family_size"]) >= 1.5 and metrics["control_primer_molecules_min"] == "."
+    report = json.loads((targeted_run / "T1/report.json").read_text())
+    assert (report["status"]["sample_status"], report["status"]["reasons"]) == ("fusion detected", [])
+    assert "FAILED QC" not in (targeted_run / "T1/report.html").read_text()
+    gates = {g["metric"]: g["passed"] for g in report["status"]["gates"]}  # the table the report shows
+    assert "duplication_pct" not in gates and "control_reads_median" not in gates
+    assert gates["molecules_per_target"] is True and gates["on_target_pct"] is True
+    assert "<strong>FAILED</strong>" not in (targeted_run / "T1/report.html").read_text()
+
+
+def test_panel_qc_counts_the_molecules_the_simulator_made(targeted_run, panel_data):
+    """Molecules per target by UMI and ligation position (umi_tools' clustering per position): by UMI
+    alone, molecules of a deep target whose UMIs lie one substitution apart were one (66 of 69 ROS1)."""
+    truth, reads = {}, {}
+    for row in _tsv(panel_data["dir"] / "molecules.tsv"):
+        truth[row["target"]] = truth.get(row["target"], 0) + 1
+        reads[row["target"]] = reads.get(row["target"], 0) + int(row["family_size"])
+    rows = {r["gene"]: r for r in _tsv(targeted_run / "T1/qc/panel_targets.tsv")}
+    for gene, molecules in truth.items():
+        assert abs(int(rows[gene]["molecules"]) - molecules) <= 0.03 * molecules, (
+            gene,
+            rows[gene],
+            molecules,
+        )
+    summary = _tsv(targeted_run / "T1/qc/panel_qc_mqc.tsv")[0]
+    total, family = sum(truth.values()), sum(reads.values()) / sum(truth.values())
+    assert abs(int(summary["molecules"]) - total) <= 0.02 * total
+    assert abs(float(summary["mean_family_size"]) - family) <= 0.03 * family
+
+
+def _rewrite_reads(source, target, sample, name=lambda n: n, keep=lambda n: True, copies=1):
+    """The simulated T1's reads as `sample`: names changed by `name`, molecules kept by `keep`, each
+    read pair written `copies` times (more PCR copies of each molecule)."""
+    for mate in ("R1", "R2"):
+        with (
+            gzip.open(source / f"reads/T1_{mate}.fastq.gz", "rt") as fh,
+            gzip.open(target / f"{sample}_{mate}.fastq.gz", "wt") as out,
+        ):
+            lines = fh.read().splitlines()
+            for i in range(0, len(lines), 4):
+                read = lines[i][1:]
+                if not keep(read):
+                    continue
+                for copy in range(copies):
+                    head, umi = read.rsplit(":", 1)
+                    copied = f"{head}x{copy}:{umi}" if copies > 1 else read
+                    out.write("\n".join([f"@{name(copied)}", *lines[i + 1 : i + 4]]) + "\n")
+    return target / f"{sample}_R1.fastq.gz", target / f"{sample}_R2.fastq.gz"
+
+
+@pytest.fixture(scope="module")
+def failed_libraries_run(tmp_path_factory, panel_data):
+    """T2: the reads without their UMIs (demultiplexed without the UMI settings); T3: a library of one
+    molecule in twelve (too little RNA), each copied three times as often (1,750 read pairs: enough
+    reads, too few molecules)."""
+    data = panel_data["dir"]
+    reads = tmp_path_factory.mktemp("failed_libraries")
+    t2 = _rewrite_reads(data, reads, "T2", name=lambda n: n.rsplit(":", 1)[0])
+    t3 = _rewrite_reads(data, reads, "T3", keep=lambda n: int(n.split(".")[1][1:]) % 12 == 0, copies=3)
+    sheet = reads / "samples.tsv"
+    sheet.write_text("sample\tpatient\ttimepoint\tfq1\tfq2\n"
+                     f"T2\tP2\t1\t{t2[0]}\t{t2[1]}\nT3\tP3\t1\t{t3[0]}\t{t3[1]}\n")  # fmt: skip
+    out = _run(tmp_path_factory, "failed_libraries", data, sheet, panel=str(data / "panel.bed"), **TARGETED)
+    return {"out": out, "t2": t2}
+
+
+def test_reads_without_umis_fail_their_sample_before_alignment_and_the_run_goes_on(failed_libraries_run):
+    out, (fq1, _) = failed_libraries_run["out"], failed_libraries_run["t2"]
+    check = _tsv(out / "T2/qc/fastq_check.tsv")[0]
+    assert check["status"] == "failed"
+    assert (
+        check["reason"].startswith(f"{fq1}: read 'T1.m")
+        and "(record 1) has no UMI after the last" in check["reason"]
+    )
+    summary = {r["sample"]: r for r in _tsv(out / "summary.tsv")}
+    assert set(summary) == {"T2", "T3"}
+    assert summary["T2"]["status"] == "failed" and str(fq1) in summary["T2"]["status_reasons"]
+    assert {r["molecules"] for r in _tsv(out / "T2/qc/panel_targets.tsv")} == {"."}  # nothing counted
+
+
+def test_a_panel_library_of_too_few_molecules_fails_qc(failed_libraries_run):
+    metrics = _tsv(failed_libraries_run["out"] / "T3/qc/metrics.tsv")[0]
+    assert float(metrics["molecules_per_target"]) < 10
+    assert int(metrics["aligned_read_pairs"]) >= 1000  # enough reads: only the panel gates fail it
+    assert metrics["gate_failures"].startswith("molecules_per_target")
+    report = json.loads((failed_libraries_run["out"] / "T3/report.json").read_text())
+    assert report["status"]["sample_status"] != "no fusion detected"
+    assert any(r.startswith("molecules_per_target") for r in report["status"]["reasons"])
+
+
 def test_the_same_reads_as_whole_transcriptome_overstate_abundance_and_count_copies(
     tmp_path_factory, panel_data
 ):

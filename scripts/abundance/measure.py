@@ -256,7 +256,16 @@ def format_abundance(table: pd.DataFrame) -> pd.DataFrame:
 
 def main(snakemake) -> None:
     from common.fusion_table import empty_table, merge_callers, read_table, write_table
+    from common.input_verdict import input_failure, read_verdict
 
+    failure = input_failure(read_verdict(snakemake.input.check))
+    if failure:  # a call from the readable part of a broken input is no call
+        logging.warning("input %s: no call is reported and no abundance measured", failure)
+        table = empty_table()
+        for column in ABUNDANCE_COLUMNS + MOLECULE_COLUMNS:
+            table[column] = pd.Series(dtype=object)
+        write_table(table, snakemake.output[0])
+        return
     settings = CountSettings.from_config(snakemake.params.settings)
     tables = {
         caller: read_table(path) for caller, path in zip(snakemake.params.callers, snakemake.input.calls)

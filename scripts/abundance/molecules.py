@@ -17,36 +17,30 @@ be told apart by alignment position. A molecule here is a UMI family:
 Read pairs count once per UMI family member: a read name is one fragment.
 """
 
-import re
-from collections import Counter
-
 import numpy as np
 
+from align.umi_check import umi_from_name  # one rule for the check before alignment and the counts
 from call.chimeric import normalise_columns, read_junctions, split_mate_aligned
-from common.errors import InputError
 from common.fusion_table import parse_breakpoint, side_direction
 
-_UMI = re.compile(r"[ACGTN]+")
 
+def count_molecules(umis, max_edit_distance: int = 1, positions=None) -> int:
+    """Molecules among reads with these UMIs (one entry per read pair), by umi_tools' directional method.
 
-def umi_from_name(name: str) -> str:
-    """The UMI of a read name: the text after its last ':' or '_' (ACGTN, '+' between dual UMIs)."""
-    cut = max(name.rfind(":"), name.rfind("_"))
-    umi = name[cut + 1 :] if cut >= 0 else ""
-    if not umi or not all(_UMI.fullmatch(part) for part in umi.split("+")):
-        raise InputError(f"read {name!r}: no UMI after its last ':' or '_' (umi.location: read_name)")
-    return umi.replace("+", "")
-
-
-def count_molecules(umis, max_edit_distance: int = 1) -> int:
-    """Molecules among reads with these UMIs (one entry per read pair), by umi_tools' directional method."""
+    With `positions` (one per UMI, e.g. the fragment's two unclipped 5' ends), the UMIs are
+    clustered per position, as `umi_tools group/dedup` cluster per alignment position: two
+    molecules whose UMIs lie one substitution apart stay two when they were ligated at
+    different places, which at a deep target is the rule rather than the exception.
+    """
     from umi_tools.network import UMIClusterer
 
-    by_length: dict = {}
-    for umi, reads in Counter(umis).items():
-        by_length.setdefault(len(umi), {})[umi.encode()] = reads
+    umis = list(umis)
+    bundles: dict = {}
+    for position, umi in zip(positions if positions is not None else [None] * len(umis), umis):
+        counts = bundles.setdefault((position, len(umi)), {})
+        counts[umi.encode()] = counts.get(umi.encode(), 0) + 1
     clusterer = UMIClusterer(cluster_method="directional")
-    return sum(len(clusterer(counts, threshold=max_edit_distance)) for counts in by_length.values())
+    return sum(len(clusterer(counts, threshold=max_edit_distance)) for counts in bundles.values())
 
 
 def fragment_umis(read_names) -> list:

@@ -1,9 +1,10 @@
 """FASTQ pair check run before alignment.
 
 The first records are parsed strictly (header, sequence, '+', quality of the
-same length, Unix line ends, matching mate names); the rest of each file is
+same length in '!'..'~' and Phred+33, Unix line ends, matching mate names); the rest of each file is
 decompressed in blocks and its lines counted, which also proves the gzip
-stream is complete. Mates must hold the same number of records.
+stream is complete. Mates must hold the same number of records. Files
+compressed otherwise than with gzip are named as such.
 """
 
 import gzip
@@ -16,11 +17,32 @@ STRICT_RECORDS = 10000
 BLOCK = 1 << 20
 
 
+# Other compressions a lab may send: named, so the message says what the file is.
+MAGIC = {
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"PK\x03\x04": "zip",
+}
+
+
+class EmptyFastq(InputError):
+    """No reads at all: the sample is "empty" (not evaluable), not "failed"."""
+
+
 def open_fastq(path: str):
     with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
+        magic = fh.read(6)
+    if not magic:
+        raise EmptyFastq(f"{path}: empty file (0 bytes), no reads")
+    if magic[:2] == b"\x1f\x8b":
         return gzip.open(path, "rb")
+    for prefix, kind in MAGIC.items():
+        if magic.startswith(prefix):
+            raise InputError(
+                f"{path}: {kind}-compressed, but the pipeline reads gzip-compressed or plain FASTQ "
+                "(decompress it, or recompress it with gzip)"
+            )
     if path.endswith(".gz"):  # mislabelled, or not what the lab meant to send
         raise InputError(
             f"{path}: named .gz but not gzip-compressed (compress it with gzip, or drop the .gz)"
@@ -33,9 +55,12 @@ def _mate_name(header: bytes) -> bytes:
     return name[:-2] if name.endswith((b"/1", b"/2")) else name
 
 
-def _read_strict(fh, path: str, limit: int) -> tuple[list, int, int]:
-    """Parse up to `limit` records; return (names, records, total bases)."""
-    names, bases = [], 0
+PRINTABLE = bytes(range(ord("!"), ord("~") + 1))
+
+
+def _read_strict(fh, path: str, limit: int) -> tuple[list, int, int, set]:
+    """Parse up to `limit` records; return (names, records, total bases, quality bytes seen)."""
+    names, bases, seen = [], 0, set()
     while len(names) < limit:
         lines = [fh.readline() for _ in range(4)]
         if not lines[0]:
@@ -52,9 +77,31 @@ def _read_strict(fh, path: str, limit: int) -> tuple[list, int, int]:
             raise InputError(
                 f"{path}: record {record} has sequence length {len(seq)} but quality length {len(qual)}"
             )
+        outside = qual.translate(None, PRINTABLE)
+        if outside:
+            raise InputError(
+                f"{path}: record {record} has a quality character outside '!'..'~' (byte 0x{outside[0]:02x})"
+            )
+        seen.update(qual)
         names.append(_mate_name(header))
         bases += len(seq)
-    return names, len(names), bases
+    return names, len(names), bases, seen
+
+
+def _check_phred33(seen: set, path: str, records: int) -> None:
+    """Refuse Phred+64: read as Phred+33 its bases look 31 points better and pass every quality filter.
+
+    Phred+33 (Sanger, Illumina 1.8+) spans '!'..'J' (33-74), Phred+64 (Illumina 1.3-1.7) '@'..'h'
+    (64-104). Some character above 'J' with none below '@' fits only Phred+64; all within '@'..'J'
+    is read as (very good) Phred+33.
+    """
+    if not seen or min(seen) < 64 or max(seen) <= ord("J"):
+        return
+    raise InputError(
+        f"{path}: Phred+64 base qualities detected ('{chr(min(seen))}'..'{chr(max(seen))}' in the first "
+        f"{records} records, none below '@'); the pipeline needs Phred+33: convert with "
+        "`seqtk seq -Q64 -V` or `reformat.sh qin=64 qout=33`"
+    )
 
 
 def _count_remaining_lines(fh, path: str) -> int:
@@ -70,14 +117,15 @@ def scan_fastq(path: str) -> dict:
     """Check one FASTQ file; return names of the first records and totals."""
     try:
         with open_fastq(path) as fh:
-            names, strict, bases = _read_strict(fh, path, STRICT_RECORDS)
+            names, strict, bases, seen = _read_strict(fh, path, STRICT_RECORDS)
+            _check_phred33(seen, path, strict)  # refused before the rest is decompressed
             rest = _count_remaining_lines(fh, path)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         raise InputError(f"{path}: truncated or corrupt gzip file ({err})") from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err})") from None
     if strict == 0:
-        raise InputError(f"{path}: no reads (empty FASTQ)")
+        raise EmptyFastq(f"{path}: no reads (empty FASTQ)")
     if rest % 4:
         raise InputError(
             f"{path}: {rest % 4} trailing line(s) after the last complete record (truncated file?)"
@@ -118,19 +166,12 @@ def verdict(fq1: str, fq2: str) -> dict:
     try:
         result = check_pair(fq1, fq2)
     except InputError as err:
-        status = "empty" if "no reads (empty FASTQ)" in str(err) else "failed"
+        # a 0-byte file is "empty" too: it holds no reads, like an empty gzip stream; whether a
+        # transfer failed cannot be told from the file, and the reason asks for the reads either way
+        status = "empty" if isinstance(err, EmptyFastq) else "failed"
         return {"read_pairs": 0, "mean_length1": 0, "mean_length2": 0, "status": status, "reason": str(err)}
     return {"read_pairs": result["records"], "mean_length1": result["mean_length1"],
             "mean_length2": result["mean_length2"], "status": "ok", "reason": "."}  # fmt: skip
-
-
-def read_verdict(path: str) -> dict:
-    """The row of a fastq_check.tsv written by `main`."""
-    with open(path) as fh:
-        header, row = fh.readline().rstrip("\n").split("\t"), fh.readline().rstrip("\n").split("\t")
-    values = dict(zip(header, row))
-    values.setdefault("status", "ok")
-    return values
 
 
 def main(snakemake) -> None:
@@ -141,6 +182,10 @@ def main(snakemake) -> None:
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     logging.info("checking %s and %s", fq1, fq2)
     result = verdict(fq1, fq2)
+    if snakemake.params.get("umi"):  # targeted panels: the UMIs where umi.location says (align/umi_check.py)
+        from align.umi_check import umi_verdict
+
+        result = umi_verdict(result, fq1, fq2, snakemake.params.umi)
     if result["status"] == "ok":
         logging.info("ok: %d read pairs", result["read_pairs"])
     else:  # one line on the console too: the run goes on, this sample will not be evaluable

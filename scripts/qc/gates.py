@@ -1,4 +1,4 @@
-"""QC gates and the sample's status: fusion detected, no fusion detected, or not evaluable.
+"""QC gates and the sample's status: fusion detected, no fusion detected, not evaluable, or failed.
 
 A negative report is only as good as the sample: "no fusion detected" is
 given only when every gate passes; otherwise the sample is "not evaluable"
@@ -22,6 +22,11 @@ class QcSettings(FromConfig):
     min_control_reads: int = 100
     max_kinase_lod: float = 0.5
     control_genes: tuple = ("ACTB", "GAPDH", "B2M", "TBP", "GUSB", "HPRT1", "PGK1", "POLR2A")
+    # targeted panels (assay targeted, with a panel file): qc/panel.py's molecules
+    min_control_molecules: int = 10
+    min_molecules_per_target: float = 10.0
+    min_on_target_pct: float = 50.0
+    min_mean_family_size: float = 1.5
 
 
 # (metric, comparison, setting, source / reasoning)
@@ -39,25 +44,65 @@ GATES = [
      "house default: housekeeping genes with under 100 reads show the RNA could not show a fusion"),
 ]  # fmt: skip
 
+# Targeted panels (anchored multiplex PCR with UMIs) count molecules; the first three gates above
+# apply to them too. Duplication does not: a panel reads each molecule tens of times (95 % of the
+# simulated panel's pairs are copies), and its molecules are gated instead. Nor do the control
+# genes' reads: a panel reads only its targets; control primers (targets of qc.control_genes) are.
+TARGETED_GATES = [
+    ("control_primer_molecules_min", ">=", "min_control_molecules",
+     "Archer-type anchored multiplex PCR lab validations: at least 10 unique start sites (molecules) per "
+     "control primer; the fewest of the panel's control primers (targets of qc.control_genes) counts"),
+    ("molecules_per_target", ">=", "min_molecules_per_target",
+     "house default, after the 10 molecules those validations ask of each control primer: a panel whose "
+     "targets average fewer was made from too little or too degraded RNA"),
+    ("on_target_pct", ">=", "min_on_target_pct",
+     "house default: with under half the read pairs on the panel's targets, the library is mostly primer "
+     "dimers or mispriming (or the panel file is not this panel's)"),
+    ("mean_family_size", ">=", "min_mean_family_size",
+     "house default: a PCR panel reads each molecule many times (20 on average in the simulated one); "
+     "under 1.5 reads per molecule the UMIs do not mark molecules (umi.location) or the library was "
+     "sequenced too shallowly to see most molecules twice"),
+]  # fmt: skip
+WHOLE_TRANSCRIPTOME_ONLY = ("duplication_pct", "control_reads_median")
 
-def gate_failures(metrics: dict, settings: QcSettings) -> list:
-    """The failed gates as one-line reasons (a metric that could not be measured is not a failure)."""
-    reasons = []
-    for metric, comparison, setting, _ in GATES:
+
+def gates_for(assay: str = "whole_transcriptome") -> list:
+    """The gates of an assay: GATES for whole-transcriptome RNA-seq; for a targeted panel the ones of
+    them that apply and TARGETED_GATES."""
+    if assay != "targeted":
+        return GATES
+    return [g for g in GATES if g[0] not in WHOLE_TRANSCRIPTOME_ONLY] + TARGETED_GATES
+
+
+def gate_results(metrics: dict, settings: QcSettings, assay: str = "whole_transcriptome") -> list:
+    """Every gate of the assay with its value, limit, source and `passed` (None: not measured)."""
+    results = []
+    for metric, comparison, setting, source in gates_for(assay):
         value, limit = metrics.get(metric), getattr(settings, setting)
-        if value is None:
-            continue
-        ok = value >= limit if comparison == ">=" else value <= limit
-        if not ok:
-            reasons.append(f"{metric} {value} (needs {comparison} {limit})")
-    return reasons
+        passed = None if value is None else (value >= limit if comparison == ">=" else value <= limit)
+        results.append({"metric": metric, "value": value, "comparison": comparison, "limit": limit,
+                        "passed": passed, "source": source})  # fmt: skip
+    return results
+
+
+def gate_failures(metrics: dict, settings: QcSettings, assay: str = "whole_transcriptome") -> list:
+    """The failed gates of the assay as one-line reasons (a metric not measured is not a failure)."""
+    return [
+        f"{g['metric']} {g['value']} (needs {g['comparison']} {g['limit']})"
+        for g in gate_results(metrics, settings, assay)
+        if g["passed"] is False
+    ]
 
 
 def sample_status(kinase_fusions: int, input_failure: str | None, failures: list) -> tuple[str, list]:
-    """(status, reasons): fusion detected / no fusion detected / not evaluable."""
+    """(status, reasons): fusion detected / no fusion detected / not evaluable / failed.
+
+    `input_failure` is the input check's verdict ('failed: <reason>' or 'empty: <reason>'): a
+    broken input is `failed`, one without reads `not evaluable`; neither gives any answer.
+    """
     reasons = ([f"input: {input_failure}"] if input_failure else []) + failures
     if input_failure:  # incomplete or unreadable reads: no answer stands, whatever they showed
-        return "not evaluable", reasons
+        return ("failed" if input_failure.startswith("failed") else "not evaluable"), reasons
     if kinase_fusions:
         return "fusion detected", reasons
     if reasons:

@@ -10,7 +10,10 @@
   10 s per million pairs on the critical path);
 - insert size: median template length of properly paired reads;
 - control genes: reads STAR counted on each housekeeping gene of the config
-  found in the annotation (ReadsPerGene.out.tab), and their median.
+  found in the annotation (ReadsPerGene.out.tab), and their median;
+- targeted panels (qc/panel.py's tables): on-target %, mean family size, molecules
+  per target (all targets' molecules / targets) and the fewest molecules of a
+  control primer (a target of a control gene), which the targeted gates read.
 """
 
 import json
@@ -80,11 +83,51 @@ def control_gene_reads(reads_per_gene: str, annotation, names: list) -> dict:
     return found
 
 
+def _number(text: str | None):
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def panel_metrics(summary_path: str, targets_path: str, control_names: list) -> dict:
+    """The panel QC's figures the targeted gates read (None where panel QC measured nothing)."""
+    import csv
+
+    with open(summary_path, newline="") as fh:
+        summary = next(csv.DictReader(fh, delimiter="\t"), {})
+    with open(targets_path, newline="") as fh:
+        targets = list(csv.DictReader(fh, delimiter="\t"))
+    molecules = [_number(t["molecules"]) for t in targets]
+    controls = [m for t, m in zip(targets, molecules) if t["gene"] in set(control_names) and m is not None]
+    counted = [m for m in molecules if m is not None]
+    return {
+        "on_target_pct": _number(summary.get("on_target_pct")),
+        "mean_family_size": _number(summary.get("mean_family_size")),
+        "molecules_per_target": round(sum(counted) / len(targets), 1) if targets and counted else None,
+        "control_primer_molecules_min": min(controls) if controls else None,
+    }
+
+
 METRIC_COLUMNS = [
     "sample", "input_read_pairs", "trimmed_read_pairs", "aligned_read_pairs", "uniquely_mapped_pct",
     "too_short_pct", "chimeric_pct", "duplication_pct", "insert_size_median", "control_reads_median",
     "control_genes", "input_status", "gate_failures",
 ]  # fmt: skip
+# targeted runs only, before input_status: what the panel's own gates read (qc/gates.py TARGETED_GATES)
+PANEL_METRIC_COLUMNS = [
+    "on_target_pct",
+    "mean_family_size",
+    "molecules_per_target",
+    "control_primer_molecules_min",
+]
+
+
+def metric_columns(assay: str = "whole_transcriptome") -> list:
+    if assay != "targeted":
+        return METRIC_COLUMNS
+    return METRIC_COLUMNS[:-2] + PANEL_METRIC_COLUMNS + METRIC_COLUMNS[-2:]
 
 
 def sample_metrics(sample: str, star_log: str, fastp_json: str | None, bam: str, reads_per_gene: str, annotation,
@@ -103,8 +146,8 @@ def sample_metrics(sample: str, star_log: str, fastp_json: str | None, bam: str,
 
 
 def main(snakemake) -> None:
-    from align.fastq_check import read_verdict
     from common.annotation import load_gtf
+    from common.input_verdict import read_verdict
     from common.rulelog import atomic_write
     from qc.gates import QcSettings, gate_failures
 
@@ -113,10 +156,14 @@ def main(snakemake) -> None:
     row = sample_metrics(snakemake.wildcards.sample, snakemake.input.star_log, snakemake.input.get("fastp"),
                          snakemake.input.bam, snakemake.input.gene_counts, load_gtf(snakemake.input.gtf),
                          list(settings.control_genes), check)  # fmt: skip
-    failures = gate_failures(row, settings)
+    if snakemake.input.get("panel_qc"):  # a targeted run with a panel file
+        row.update(panel_metrics(snakemake.input.panel_qc, snakemake.input.panel_targets,
+                                 list(settings.control_genes)))  # fmt: skip
+    assay = snakemake.params.get("assay", "whole_transcriptome")
+    failures = gate_failures(row, settings, assay)
     row["gate_failures"] = "; ".join(failures) or "."
     for failure in failures:
         logging.warning("QC gate failed: %s", failure)
     with atomic_write(snakemake.output[0]) as out:
-        out.write("\t".join(METRIC_COLUMNS) + "\n")
-        out.write("\t".join("." if row.get(c) is None else str(row[c]) for c in METRIC_COLUMNS) + "\n")
+        out.write("\t".join(metric_columns(assay)) + "\n")
+        out.write("\t".join("." if row.get(c) is None else str(row[c]) for c in metric_columns(assay)) + "\n")

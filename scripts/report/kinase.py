@@ -111,13 +111,45 @@ def whitelisted(kb: KnowledgeBase, gene: str, gene_id: str):
 
 
 def therapies_for(kb: KnowledgeBase, kinase: str, tumour_type: str | None) -> list:
-    """The gene's therapies with `sample_level` and `scope` for this tumour type, best first."""
+    """The gene's therapies for this sample: each drug once, at its best level for this tumour type.
+
+    The one source of the level every output states (kinase_fusions.tsv, report, summary). A drug
+    the knowledge base lists under several indications (brigatinib: level 1 in NSCLC, 2 in IMT)
+    keeps the indication that gives this sample its best level; the others are listed in
+    `other_indications` as notes, never as a second row. Best level first.
+    """
     entry = kb.actionability.get("genes", {}).get(kinase) or {}
-    rated = []
+    by_drug = {}
     for therapy in entry.get("therapies") or []:
         level, scope = level_for_sample(therapy, tumour_type, kb.oncotree)
-        rated.append({**therapy, "sample_level": level, "scope": scope})
-    return sorted(rated, key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
+        by_drug.setdefault(therapy["drug"], []).append({**therapy, "sample_level": level, "scope": scope})
+    best_first = []
+    for rated in by_drug.values():
+        rated.sort(key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
+        best = rated[0]
+        best["other_indications"] = [
+            f"level {t['level']} in {', '.join(t.get('tumour_types') or []) or 'its indication'}"
+            for t in rated[1:]
+        ]
+        best_first.append(best)
+    return sorted(best_first, key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
+
+
+def therapy_cell(therapies: list, resisted: dict | None = None) -> str:
+    """'crizotinib (1); alectinib (3B)': the therapies for this tumour type at this sample's level.
+
+    `resisted` ({drug: [mutation, ...]}) marks drugs a resistance mutation found in the sample
+    defeats. Every table that lists therapies writes them through this function.
+    """
+    resisted = resisted or {}
+    cells = []
+    for t in therapies:
+        if t["scope"] == "other tumour type":
+            continue
+        against = resisted.get(t["drug"])
+        note = f"; resistance found: {', '.join(against)}" if against else ""
+        cells.append(f"{t['drug']} ({t['sample_level']}{note})")
+    return "; ".join(cells) or "."
 
 
 def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, min_support: int,
@@ -207,7 +239,6 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
     if tumour_type is None and any(t["scope"] == "other tumour type" for t in therapies):
         reason += "; no tumour type given: levels of other indications count as 3B at best"
     d = entry["domain"]
-    here = [t for t in therapies if t["scope"] != "other tumour type"]
     elsewhere = [t for t in therapies if t["scope"] == "other tumour type"]
     return {
         "kinase": kinase, "partner_role": position,
@@ -215,7 +246,7 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
         "kinase_domain": f"{d.get('name', 'domain')} {d['start']}-{d['end']}",
         "kinase_domain_retained": domain, "reading_frame": frame, "tier": tier, "actionable": actionable,
         "tier_reason": reason,
-        "therapies": "; ".join(f"{t['drug']} ({t['sample_level']})" for t in here) or ".",
+        "therapies": therapy_cell(therapies),
         "drug_classes": ", ".join(dict.fromkeys(t["class"] for t in therapies)) or ".",
         "best_level": best or ".",
         "kinase_transcript_choice": transcript_choice, "tumour_type": tumour_type or ".",
@@ -257,8 +288,16 @@ def main(snakemake) -> None:
     import logging
 
     from common.fusion_table import read_table, write_table
+    from common.input_verdict import input_failure, read_verdict
     from common.knowledge_base import load_knowledge_base
     from reference.kb_check import load_annotation, read_kb_check
+
+    failure = input_failure(read_verdict(snakemake.input.check))
+    if failure:  # no tier or therapy from a broken input, whatever its readable part showed
+        logging.warning("input %s: no kinase fusion is annotated", failure)
+        write_table(pd.DataFrame(columns=list(read_table(snakemake.input.calls).columns) + KINASE_COLUMNS),
+                    snakemake.output[0])  # fmt: skip
+        return
 
     annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
     kb = load_knowledge_base(

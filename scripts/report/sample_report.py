@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from align.star_outputs import count, percent, read_log_final
 from common.cells import cell_float, cell_int
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "VERSION")
 CAVEATS = [
@@ -181,6 +181,8 @@ def _therapy(t: dict) -> dict:
         "sources": list(t.get("sources", [])), "level_for_sample": str(t["sample_level"]), "scope": t["scope"],
         "tumour_types": [str(x) for x in t.get("tumour_types") or []],
         "tumour_agnostic": str(t.get("tumour_agnostic") or ""),
+        "other_indications": [str(x) for x in t.get("other_indications") or []],
+        "resistance_found": [str(x) for x in t.get("resistance_found") or []],
     }  # fmt: skip
 
 
@@ -189,16 +191,25 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
                  callers: list | None = None, status: dict | None = None,
                  assay: str = "whole_transcriptome") -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
-    from report.kinase import therapies_for
+    from report.kinase import therapies_for, therapy_cell
+    from report.resistance_effect import resistance_effect, resistance_sentence
 
     tumour_type = sample.get("tumour_type") or None
     genes = kb.actionability["genes"]
     notes = kb.actionability.get("fusions", {})
+    status = status or {"sample_status": "no fusion detected" if not len(kinase_table) else "fusion detected",
+                        "reasons": [], "input": "ok", "gates": [], "kinases": [], "metrics": {}}  # fmt: skip
+    input_ok = status.get("input", "ok") == "ok"
+    # Nothing seen in a broken input is a result: no call, abundance, tier, therapy or hotspot.
+    hotspots = _resistance_rows(resistance) if input_ok else []
     entries = []
-    for call in kinase_table.to_dict("records"):
+    for call in kinase_table.to_dict("records") if input_ok else []:
         kinase = call["kinase"]
         listed = call.get("actionable") in ("yes", "review")
-        therapies = [_therapy(t) for t in therapies_for(kb, kinase, tumour_type)] if listed else []
+        rated = therapies_for(kb, kinase, tumour_type) if listed else []
+        effect = resistance_effect(hotspots, kinase, rated)
+        for therapy in rated:
+            therapy["resistance_found"] = effect["resisted"].get(therapy["drug"], [])
         known_resistance = [
             {"mutation": str(r["mutation"]), "resistant_to": [str(x) for x in r.get("resistant_to", [])],
              "next_line": [str(x) for x in r.get("next_line", [])], "sources": list(r.get("sources", []))}
@@ -212,21 +223,20 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
                                                    "actionable", "tier_reason", "type", "kinase_transcript_choice",
                                                    "review_reason")},
             "evidence": _evidence(call),
-            "therapies": therapies,
+            "therapies": [_therapy(t) for t in rated],
+            "therapies_for_sample": therapy_cell(rated, effect["resisted"]) if listed else ".",
+            "resistance_effect": {**effect, "text": resistance_sentence(kinase, effect)} if listed else None,
             "resistance": known_resistance if listed else [],
             "note": str(note.get("note", "")), "note_sources": list(note.get("sources", [])),
             "trend": _trend_rows(trend, call, sample["sample"]),
             "diagram": diagram(call, annotation, kb),
         })  # fmt: skip
-    status = status or {"sample_status": "no fusion detected" if not entries else "fusion detected", "reasons": [],
-                        "input": "ok", "gates": [], "kinases": [], "metrics": {}}  # fmt: skip
     headline = _headline(entries, status)
-    hotspots = _resistance_rows(resistance)
     headline["resistance"] = [
         f"{h['gene']} {h['mutation']} ({h['alt_fraction'] * 100:.0f}%{', new since ' + h['previous_sample'] if h['new'] == 'yes' else ''})"
         for h in hotspots if h["status"] == "found"
     ]  # fmt: skip
-    passing = fusions[fusions["pass"] == "yes"] if len(fusions) else fusions
+    passing = fusions[fusions["pass"] == "yes"] if len(fusions) and input_ok else fusions.iloc[0:0]
     kinase_names = set(kinase_table["fusion"]) if len(kinase_table) else set()
     others = [
         {"fusion": str(r["fusion"]), "breakpoint5": str(r["breakpoint5"]), "breakpoint3": str(r["breakpoint3"]),
@@ -254,16 +264,28 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
 
 
 def _headline(entries: list, status: dict) -> dict:
-    if status.get("input", "ok") != "ok":  # what a broken input showed is not a result
-        text = f"Not evaluable: the input could not be read in full ({'; '.join(status['reasons'])})."
-        return {"status": "not evaluable", "fusion": None, "tier": None, "text": text}
+    input_status = str(status.get("input", "ok"))
+    if input_status != "ok":  # what a broken input showed is not a result
+        failed = status.get("sample_status") == "failed"
+        text = (f"{'Failed' if failed else 'Not evaluable'}: the input could not be read in full "
+                f"({'; '.join(status['reasons'])}); no result is given. Send the complete files again.")  # fmt: skip
+        return {"status": "failed" if failed else "not evaluable", "fusion": None, "tier": None, "text": text}
     actionable = [e for e in entries if e["actionable"] == "yes"]
     review = [e for e in entries if e["actionable"] == "review"]
     if actionable:
         top = actionable[0]
-        drugs = ", ".join(t["drug"] for t in top["therapies"] if t["scope"] != "other tumour type")
-        drugs = drugs or "no therapy at level 1-2 for this tumour type"
+        effect = top["resistance_effect"] or {"resisted": {}, "text": ""}
+        here = [t for t in top["therapies"] if t["scope"] != "other tumour type"]
+        usable = [t["drug"] for t in here if t["drug"] not in effect["resisted"]]
+        if usable:
+            drugs = ", ".join(usable)
+        elif here:  # a therapy the sample is resistant to is never the recommendation
+            drugs = "no listed therapy for this tumour type without resistance found in this sample"
+        else:
+            drugs = "no therapy at level 1-2 for this tumour type"
         text = f"{top['fusion']}: tier {top['tier']} actionable kinase fusion ({top['kinase']}); {drugs}"
+        if effect["text"]:
+            text += f". {effect['text'][0].upper()}{effect['text'][1:]}"
         return {"status": "actionable", "fusion": top["fusion"], "tier": top["tier"], "text": text}
     if review:
         top = review[0]
@@ -284,8 +306,8 @@ def _headline(entries: list, status: dict) -> dict:
 def caveats(tumour_type: str | None, status: dict | None = None) -> list:
     notes = list(CAVEATS)
     if status and status.get("input", "ok") != "ok":
-        notes.insert(0, "The input FASTQ failed its check: anything listed below was seen in the part that could be "
-                        "read and is for review only; send the complete files again.")  # fmt: skip
+        notes.insert(0, "The input FASTQ failed its check: no call, abundance, tier or therapy is given from it, "
+                        "whatever its readable part showed; send the complete files again.")  # fmt: skip
     elif status and status["sample_status"] == "fusion detected" and status["reasons"]:
         notes.insert(0, f"This sample failed QC ({'; '.join(status['reasons'])}): the fusion is reported, but "
                         "a negative result for other kinases would not be reliable.")  # fmt: skip
@@ -386,9 +408,8 @@ def main(snakemake) -> None:
              **caller_versions(callers, {c: snakemake.input.get(f"version_{c}") for c in callers})}  # fmt: skip
     versions = collect_versions(snakemake.input.star_log, kb, hotspots, snakemake.params.fasta_name,
                                 snakemake.params.gtf_name, tools)  # fmt: skip
-    status = status_block(
-        snakemake.input.metrics, snakemake.input.evaluability, len(kinases), snakemake.params.qc
-    )
+    status = status_block(snakemake.input.metrics, snakemake.input.evaluability, len(kinases),
+                          snakemake.params.qc, snakemake.params.assay)  # fmt: skip
     logging.info("sample status: %s%s", status["sample_status"],
                  f" ({'; '.join(status['reasons'])})" if status["reasons"] else "")  # fmt: skip
     report = build_report(sample, kinases, read_table(snakemake.input.calls), star_qc(snakemake.input.star_final),

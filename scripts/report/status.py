@@ -2,7 +2,7 @@
 
 import csv
 
-from qc.gates import GATES, QcSettings, sample_status
+from qc.gates import QcSettings, gate_results, sample_status
 
 
 def _rows(path: str) -> list:
@@ -18,7 +18,8 @@ def _number(text):
     return int(value) if value.is_integer() else value
 
 
-def status_block(metrics_path: str, evaluability_path: str, kinase_fusions: int, qc_config: dict) -> dict:
+def status_block(metrics_path: str, evaluability_path: str, kinase_fusions: int, qc_config: dict,
+                 assay: str = "whole_transcriptome") -> dict:  # fmt: skip
     """Status, reasons, every gate with its value, limit and source, and the per-kinase evaluability."""
     settings = QcSettings.from_config(qc_config)
     metrics = {k: (_number(v) if k not in ("sample", "control_genes", "input_status", "gate_failures") else v)
@@ -27,12 +28,7 @@ def status_block(metrics_path: str, evaluability_path: str, kinase_fusions: int,
     input_failure = None if input_status == "ok" else input_status
     failures = [] if metrics.get("gate_failures") in (None, ".") else metrics["gate_failures"].split("; ")
     status, reasons = sample_status(kinase_fusions, input_failure, failures)
-    gates = []
-    for metric, comparison, setting, source in GATES:
-        value, limit = metrics.get(metric), getattr(settings, setting)
-        passed = None if value is None else (value >= limit if comparison == ">=" else value <= limit)
-        gates.append({"metric": metric, "value": value, "comparison": comparison, "limit": limit,
-                      "passed": passed, "source": source})  # fmt: skip
+    gates = gate_results(metrics, settings, assay)
     kinases = [
         {"kinase": r["kinase"], "transcript": r["transcript"], "status": r["status"], "depth": _number(r["depth"]) or 0,
          "lod_fraction": _number(r["lod_fraction"]), "reason": r["reason"]}

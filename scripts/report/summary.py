@@ -10,7 +10,7 @@ from report.sample_report import html_environment
 
 SUMMARY_COLUMNS = [
     "sample", "patient", "timepoint", "tumour_type", "finding", "fusion", "tier", "kinase", "abundance", "abundance_ci_low",
-    "abundance_ci_high", "therapies", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
+    "abundance_ci_high", "therapies", "resistance", "other_kinase_fusions", "read_pairs", "uniquely_mapped_pct", "chimeric_pct",
     "report", "callers", "versions", "status", "status_reasons",
 ]  # fmt: skip
 MQC_HEADER = """# id: 'fusion_status'
@@ -37,12 +37,12 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
     others = [f["fusion"] for f in fusions if f is not top]
     status = report.get("status", {})
     sample_status = status.get("sample_status", ".")
-    if str(status.get("input", "ok")).startswith("failed"):
-        sample_status = "failed"  # the input could not be read: the reason says which file and why
+    if sample_status == "failed":  # nothing from a failed input is a finding, whatever it showed
+        top, others = None, []
     finding = (
         FINDINGS[top["actionable"]]
         if top
-        else ("none" if sample_status == "no fusion detected" else "not evaluable")
+        else {"no fusion detected": "none", "failed": "failed"}.get(sample_status, "not evaluable")
     )
     return {
         "sample": report["sample"], "patient": report["patient"], "timepoint": report["timepoint"],
@@ -52,7 +52,8 @@ def summary_row(report: dict, report_path: str, outdir: str) -> dict:
         "abundance": top["evidence"]["abundance"] if top else None,
         "abundance_ci_low": top["evidence"]["abundance_ci_low"] if top else None,
         "abundance_ci_high": top["evidence"]["abundance_ci_high"] if top else None,
-        "therapies": "; ".join(f"{t['drug']} ({t['level']})" for t in top["therapies"]) if top else ".",
+        "therapies": top["therapies_for_sample"] if top else ".",
+        "resistance": "; ".join(report["headline"].get("resistance") or []) or ".",
         "other_kinase_fusions": ", ".join(others) or ".",
         "read_pairs": report["qc"]["read_pairs"], "uniquely_mapped_pct": report["qc"]["uniquely_mapped_pct"],
         "chimeric_pct": report["qc"]["chimeric_pct"],
@@ -101,6 +102,13 @@ def main(snakemake) -> None:
     with atomic_write(snakemake.output.multiqc) as out:  # MultiQC custom content: one table of the run
         out.write(MQC_HEADER)
         qc.rename(columns={"sample": "Sample"}).to_csv(out, sep="\t", index=False)
+    from common.run_status import write_run_status
+
+    write_run_status(
+        [{"sample": r["sample"], "status": r["status"], "finding": r["finding"], "reason": r["status_reasons"]}
+         for r in table.to_dict("records")],
+        snakemake.output.status,
+    )  # fmt: skip
     versions = {}
     if len(snakemake.input.reports):
         with open(snakemake.input.reports[0]) as fh:

@@ -1,6 +1,7 @@
 rule measure_abundance:
     input:
         unpack(panel_input),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
         kinases=config["knowledge_base"]["kinases"],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",

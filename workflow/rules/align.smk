@@ -13,6 +13,8 @@ rule check_fastq:
     resources:
         mem_mb=rule_resources("check_fastq", "mem_mb", 500),
         runtime=rule_resources("check_fastq", "runtime", 60),
+    params:
+        umi=config["umi"] if TARGETED else {},
     script:
         "../../scripts/check_fastq.py"
 

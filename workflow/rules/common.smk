@@ -18,7 +18,9 @@ from common.samplesheet import (
 from reference.star_index import missing_index_files, prebuilt_index_mb, star_mem_mb  # noqa: E402
 from common.knowledge_base import load_hotspots, load_knowledge_base  # noqa: E402
 from common.tumour_types import load_oncotree  # noqa: E402
-from abundance.targeted import read_panel  # noqa: E402
+from abundance.targeted import check_panel_genes, read_panel  # noqa: E402
+from common.yamlio import load_yaml  # noqa: E402
+from common import outdir_lock, run_status  # noqa: E402
 
 
 def fail(message):
@@ -27,9 +29,19 @@ def fail(message):
 
 
 def validated_config(config):
+    from common.reference_check import check_reference
+
     try:
         validate(config, "../schemas/config.schema.yaml")
     except WorkflowError as err:
+        # Snakemake wraps jsonschema's ValidationError, whose path names the key at fault
+        cause = next((a for a in err.args if hasattr(a, "absolute_path")), err.__context__)
+        if hasattr(cause, "absolute_path") and hasattr(cause, "message"):
+            key = "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in cause.absolute_path
+            ).lstrip(".")
+            prefix = f"{key}: " if key else ""
+            fail(f"configuration: {prefix}{cause.message}")
         detail = str(err).split("\n")
         reason = next(
             (line for line in detail if line.strip() and "Error validating" not in line), detail[0]
@@ -43,6 +55,10 @@ def validated_config(config):
         path = config["reference"][key]
         if not os.path.isfile(path):
             fail(f"configuration: reference.{key} file not found: {path}")
+    try:  # here, not in prepare_annotation: no job starts on a GTF that cannot serve
+        check_reference(config["reference"]["fasta"], config["reference"]["gtf"])
+    except InputError as err:
+        fail(err)
     for section, key in [("knowledge_base", k) for k in config["knowledge_base"]] + [
         ("builtin", "known_fusions"),
         ("builtin", "blacklist"),
@@ -102,6 +118,14 @@ if UMI_IN_READS and "length" not in config["umi"]:
 if config.get("panel"):
     try:
         read_panel(config["panel"])
+        # every target's gene resolved against the GTF's gene rows (1.3 s for a GRCh38 GTF), once,
+        # in the process that plans the run: not again in each cluster job
+        if workflow.is_main_process:
+            check_panel_genes(
+                config["panel"],
+                config["reference"]["gtf"],
+                load_yaml(config["knowledge_base"]["kinases"]),
+            )
     except InputError as err:
         fail(err)
 VALIDATION = config.get("validation")
@@ -350,3 +374,30 @@ def final_outputs():
         f"{OUTDIR}/multiqc/multiqc_report.html",
     ]
     return outputs
+
+
+# --- the run as a whole: one run per outdir, and a short account at its end -------------------
+
+
+def lock_outdir():
+    """onstart: take {outdir}'s lock (common/outdir_lock.py); kept until this snakemake process ends."""
+    global OUTDIR_LOCK
+    try:
+        OUTDIR_LOCK = outdir_lock.lock_outdir(OUTDIR)
+    except InputError as err:
+        fail(err)
+
+
+def end_of_run():
+    """onsuccess: samples by status on stderr (failed and not-evaluable ones with their reason); the exit policy."""
+    path = f"{OUTDIR}/run_status.tsv"
+    if not os.path.exists(path):  # a run for other targets than the summary
+        return
+    rows = run_status.read_run_status(path)
+    print("\n".join(run_status.account(rows, path)), file=sys.stderr)
+    policy = config["run"]["exit_nonzero_on"]
+    failing = run_status.exit_failures(rows, policy)
+    if failing:
+        fail(
+            f"run.exit_nonzero_on [{', '.join(policy)}]: samples {', '.join(failing)} (see {path})"
+        )

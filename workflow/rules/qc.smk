@@ -1,7 +1,8 @@
-# QC metrics and gates per sample (scripts/qc/metrics.py, gates.py).
+# QC metrics and gates per sample (scripts/qc/metrics.py, gates.py); a targeted run's gates read panel QC.
 rule qc_metrics:
     input:
         unpack(fastp_report),
+        unpack(panel_qc_input),
         check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
@@ -24,6 +25,7 @@ rule qc_metrics:
         runtime=rule_resources("qc_metrics", "runtime", 60),
     params:
         qc=config["qc"],
+        assay=config["assay"],
     script:
         "../../scripts/qc_metrics.py"
 
@@ -58,13 +60,15 @@ rule kinase_evaluability:
         "../../scripts/kinase_evaluability.py"
 
 
-# Targeted panels: reads, molecules, family size and on-target share per target (scripts/qc/panel.py).
+# Targeted panels: reads, molecules, family size and on-target share per target (scripts/qc/panel.py);
+# nothing is counted from an input that failed its check (no UMIs, say).
 rule panel_qc:
     input:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         panel=config.get("panel", "panel-file-not-configured"),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
     output:
         summary=f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv",
         targets=f"{OUTDIR}/{{sample}}/qc/panel_targets.tsv",

@@ -5,6 +5,7 @@
 # beside it, which only the report waits for.
 rule annotate_kinases:
     input:
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         gtf=f"{OUTDIR}/reference/annotation.gtf",
         kb_check=f"{OUTDIR}/reference/kb_check.tsv",
@@ -126,6 +127,7 @@ rule run_summary:
         qc=f"{OUTDIR}/qc_metrics.tsv",
         multiqc=f"{OUTDIR}/qc/fusion_status_mqc.tsv",
         tsv=f"{OUTDIR}/summary.tsv",
+        status=f"{OUTDIR}/run_status.tsv",
         html=report(
             f"{OUTDIR}/summary.html",
             caption="../report/summary.rst",

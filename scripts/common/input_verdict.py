@@ -1,0 +1,22 @@
+"""The input check's verdict (`{sample}/qc/fastq_check.tsv`), read by every step that interprets.
+
+Trimming and STAR run beside the check for speed, so they see a broken file too; every step that
+turns reads into a clinical statement (fusions.tsv, kinase_fusions.tsv, the report) waits for the
+verdict and states nothing from an input that failed it.
+"""
+
+
+def read_verdict(path: str) -> dict:
+    """The row of a fastq_check.tsv (status ok / empty / failed, and the reason)."""
+    with open(path) as fh:
+        header, row = fh.readline().rstrip("\n").split("\t"), fh.readline().rstrip("\n").split("\t")
+    values = dict(zip(header, row))
+    values.setdefault("status", "ok")
+    return values
+
+
+def input_failure(verdict: dict) -> str | None:
+    """'failed: <reason>' or 'empty: <reason>' for an input that did not pass; None when it did."""
+    if verdict.get("status", "ok") == "ok":
+        return None
+    return f"{verdict['status']}: {verdict.get('reason', '.')}"

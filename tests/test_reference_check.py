@@ -1,0 +1,117 @@
+"""The reference checked when snakemake starts (issue 24): one ERROR line, before any job."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, run_workflow, write_config
+
+import common.reference_check as reference_check
+from common.errors import InputError
+from common.reference_check import check_reference, fasta_headers
+
+NAMED = 'gene_id "G1"; transcript_id "T1"; gene_name "ABL1";'
+UNNAMED = 'gene_id "G1"; transcript_id "T1";'
+
+
+def gtf_row(contig="chr1", feature="exon", attributes=NAMED, start=1, end=4):
+    return f"{contig}\tsrc\t{feature}\t{start}\t{end}\t.\t+\t.\t{attributes}\n"
+
+
+def reference(tmp_path, gtf_text, fasta_text=">chr1 first\nACGTACGT\n>chr2\nACGT\n"):
+    fasta, gtf = tmp_path / "genome.fa", tmp_path / "genes.gtf"
+    fasta.write_text(fasta_text)
+    gtf.write_text(gtf_text)
+    return str(fasta), str(gtf)
+
+
+def refused(fasta, gtf) -> str:
+    with pytest.raises(InputError) as err:
+        check_reference(fasta, gtf)
+    return str(err.value)
+
+
+def test_good_reference_passes(tmp_path):
+    # the first rows on a contig the FASTA lacks, the first exon unnamed: later rows decide
+    text = "#!genome-build test\n" + gtf_row("chrUn", attributes=UNNAMED) + gtf_row("chr2", "gene")
+    check_reference(*reference(tmp_path, text + gtf_row("chr2")))
+
+
+def test_gtf_without_gene_name_names_file_and_line(tmp_path):
+    text = "#!genome-build test\n" + gtf_row(feature="gene") + gtf_row(attributes=UNNAMED) * 3
+    fasta, gtf = reference(tmp_path, text)
+    assert refused(fasta, gtf) == (
+        f"{gtf}: exon rows have no gene_name attribute (none of 3, the first on line 3); "
+        "the pipeline names fusion partners by gene_name"
+    )
+
+
+def test_gtf_whose_contigs_are_not_in_the_fasta(tmp_path):
+    fasta, gtf = reference(tmp_path, gtf_row("1") + gtf_row("2") + gtf_row("MT"))
+    assert refused(fasta, gtf) == (
+        f"{gtf}: no chromosome name matches the FASTA (GTF has 1, 2, MT; {fasta} has chr1, chr2); "
+        "check the 'chr' prefix"
+    )
+
+
+def test_fai_beside_the_fasta_is_used_unless_older(tmp_path):
+    fasta, gtf = reference(tmp_path, gtf_row("1"), fasta_text=">1\nACGT\n")
+    fai = tmp_path / "genome.fa.fai"
+    fai.write_text("chr1\t4\t3\t4\t5\n")  # not this FASTA's: shows which one was read
+    os.utime(fasta, (1000, 1000))
+    os.utime(fai, (2000, 2000))
+    assert refused(fasta, gtf).endswith(f"(GTF has 1; {fasta} has chr1); check the 'chr' prefix")
+    os.utime(fai, (1, 1))  # older than the FASTA: the FASTA's own headers are read
+    check_reference(fasta, gtf)
+
+
+def test_other_bad_inputs_are_named(tmp_path):
+    fasta, gtf = reference(tmp_path, gtf_row(feature="gene"))
+    assert refused(fasta, gtf) == f"{gtf}: no exon rows"
+    fasta, gtf = reference(tmp_path, "chr1\tsrc\texon\t1\t4\n")
+    assert refused(fasta, gtf) == f"{gtf}: line 1 has 5 tab-separated fields, not 9"
+    fasta, gtf = reference(tmp_path, gtf_row(), fasta_text="ACGT\n")
+    assert refused(fasta, gtf) == f"{fasta}: not a FASTA file (no '>' header line)"
+    (tmp_path / "genes.gtf").write_bytes(b"\x1f\x8b\x08\x00rest")
+    assert refused(fasta, gtf) == f"{gtf}: gzipped GTF is not supported; decompress it first"
+
+
+def test_headers_are_found_across_block_edges(monkeypatch):
+    text = b">a desc>x\nAC>GT\n>b\n\n>c\r\nACGT\n>\n>d"
+    for block in range(1, 12):
+        monkeypatch.setattr(reference_check, "BLOCK", block)
+        assert list(reference_check._headers(io.BytesIO(text))) == ["a", "b", "c", "d"], block
+
+
+def test_fasta_headers_of_a_file(tmp_path):
+    fasta, _ = reference(tmp_path, "")
+    assert list(fasta_headers(fasta)) == ["chr1", "chr2"]
+
+
+def test_the_check_is_light_enough_for_the_parse():
+    code = (
+        "import sys, common.reference_check; "
+        "assert not {'pandas', 'pysam', 'numpy'} & set(sys.modules), sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT / "scripts", check=True)
+
+
+NO_NAME = "genes.gtf: exon rows have no gene_name attribute (none of 1, the first on line 1)"
+NO_CONTIG = "genes.gtf: no chromosome name matches the FASTA (GTF has 1; genome.fa has chr1, chr2)"
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "gtf_text, message", [(gtf_row(attributes=UNNAMED), NO_NAME), (gtf_row("1"), NO_CONTIG)]
+)
+def test_bad_reference_stops_the_run_before_any_job(tmp_path, gtf_text, message):
+    reference(tmp_path, gtf_text)
+    (tmp_path / "samples.tsv").write_text("sample\tpatient\ttimepoint\tfq1\tfq2\n")
+    write_config(tmp_path, "genome.fa", "genes.gtf")
+    result = run_workflow(tmp_path, "-n")
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"ERROR: {message}"), result.stderr[-2000:]
+    assert not (tmp_path / "out").exists()
