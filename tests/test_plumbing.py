@@ -13,6 +13,9 @@ pytestmark = pytest.mark.workflow
 HEAVY = ("pandas", "pysam", "numpy", "scipy", "pyarrow", "jinja2", "matplotlib", "multiqc", "intervaltree")
 
 
+SHOW_JOBS = ("--quiet", "progress")  # the default profile's quiet: [rules] hides the job blocks parsed here
+
+
 def dry_run_jobs(stdout: str) -> list:
     """[{rule, wildcards, threads, resources}] of every job a dry run prints."""
     jobs = []
@@ -46,7 +49,7 @@ def demo_config(tmp_path, demo_data):
 
 def test_each_rule_gets_its_own_resources_and_overrides_win(demo_config):
     workdir = demo_config()
-    result = run_workflow(workdir, "-n")
+    result = run_workflow(workdir, "-n", *SHOW_JOBS)
     assert result.returncode == 0, result.stderr[-2000:]
     jobs = dry_run_jobs(result.stdout)
     arriba, star, report = job(jobs, "arriba"), job(jobs, "star_align"), job(jobs, "write_report")
@@ -64,7 +67,7 @@ def test_each_rule_gets_its_own_resources_and_overrides_win(demo_config):
     # config `resources:` over the rule's default, Snakemake's own flags over both
     workdir = demo_config(resources={"write_report": {"mem_mb": 3000}, "arriba": {"runtime": 90}})
     result = run_workflow(
-        workdir, "-n", "--set-resources", "arriba:mem_mb=12000", "--set-threads", "star_align=1"
+        workdir, "-n", *SHOW_JOBS, "--set-resources", "arriba:mem_mb=12000", "--set-threads", "star_align=1"
     )
     assert result.returncode == 0, result.stderr[-2000:]
     jobs = dry_run_jobs(result.stdout)
@@ -155,7 +158,7 @@ def test_a_new_biopsy_reruns_nothing_of_the_earlier_ones(demo_run, tmp_path):
     columns = sheet[0].split("\t")
     s9 = dict(zip(columns, s6)) | {"sample": "S9", "patient": "P4", "timepoint": "3"}
     (tmp_path / "samples.tsv").write_text("\n".join(sheet + ["\t".join(s9[c] for c in columns)]) + "\n")
-    result = run_workflow(workdir, "-n", "--config", f"samples={tmp_path / 'samples.tsv'}")
+    result = run_workflow(workdir, "-n", *SHOW_JOBS, "--config", f"samples={tmp_path / 'samples.tsv'}")
     assert result.returncode == 0, result.stderr[-2000:]
     jobs = dry_run_jobs(result.stdout)
     per_sample = {j["rule"] for j in jobs if "sample=S9" in j["wildcards"]}

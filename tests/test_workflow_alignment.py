@@ -107,7 +107,7 @@ def test_bad_config_key_stops_with_one_line(small_case):
     assert "ERROR: configuration:" in result.stderr and "outdri" in result.stderr
 
 
-def test_truncated_fastq_is_not_evaluable_and_the_run_goes_on(small_case):
+def test_truncated_fastq_is_failed_and_the_run_goes_on(small_case):
     data = (small_case / "S6_R2.fastq.gz").read_bytes()
     (small_case / "cut_R2.fastq.gz").write_bytes(data[: len(data) // 2])
     write_sheet(small_case, ("good", "P", "1", "S6_R1.fastq.gz", "S6_R2.fastq.gz"),
@@ -117,7 +117,7 @@ def test_truncated_fastq_is_not_evaluable_and_the_run_goes_on(small_case):
     assert "WARNING: sample cut will not be evaluable: " in result.stderr
     assert "cut_R2.fastq.gz: truncated or corrupt gzip file" in result.stderr
     report = json.loads((small_case / "out/cut/report.json").read_text())  # STAR ran beside the check
-    assert report["status"]["sample_status"] == report["headline"]["status"] == "not evaluable"
+    assert report["status"]["sample_status"] == report["headline"]["status"] == "failed"
     assert (small_case / "out/good/star/Aligned.sortedByCoord.out.bam.bai").exists()
     with gzip.open(small_case / "S6_R1.fastq.gz", "rt") as fh:
         assert fh.readline().startswith("@")
