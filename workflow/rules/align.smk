@@ -90,9 +90,10 @@ rule star_align:
         "../../envs/star.yaml"
     threads: rule_resources("star_align", "threads", 2)
     resources:
-        mem_mb=star_memory("star_align"),
+        mem_mb=star_align_memory,
         runtime=rule_resources("star_align", "runtime", 240),
     params:
         extra=config["star"]["extra"],
+        sort_ram_mb=star_sort_mb,
     script:
         "../../scripts/star_align.py"

@@ -21,6 +21,7 @@ from common.tumour_types import load_oncotree  # noqa: E402
 from abundance.targeted import check_panel_genes, read_panel  # noqa: E402
 from common.yamlio import load_yaml  # noqa: E402
 from common import outdir_lock, run_status  # noqa: E402
+from align.star_align import sort_ram_mb  # noqa: E402
 
 
 def fail(message):
@@ -334,6 +335,17 @@ def star_memory(rule_name):
     if PREBUILT_INDEX:
         return prebuilt_index_mb(PREBUILT_INDEX)
     return star_mem_mb(os.path.getsize(config["reference"]["fasta"]), config["star"]["sa_sparse"])
+
+
+def star_sort_mb(wildcards):
+    """--limitBAMsortRAM in MB: star.sort_ram_mb, else sized from the sample's reads (align/star_align.py)."""
+    return config["star"].get("sort_ram_mb") or sort_ram_mb(list(get_fastqs(wildcards).values()))
+
+
+def star_align_memory(wildcards):
+    """The alignment job's mem_mb: the index loaded plus the BAM sort, so a cluster reserves both."""
+    configured = config.get("resources", {}).get("star_align", {}).get("mem_mb")
+    return configured or star_memory("star_align") + star_sort_mb(wildcards)
 
 
 def star_index_input(wildcards):

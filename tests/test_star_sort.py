@@ -1,0 +1,92 @@
+"""STAR's BAM-sorting memory sized from the reads, and one retry with STAR's own figure (issue 26)."""
+
+import gzip
+
+import pysam
+import pytest
+from conftest import run_workflow, write_config
+
+from align.star_align import SortMemoryShort, align_sorting_once_more, raise_star_failure, sort_ram_mb
+from common.errors import InputError
+
+STAR_SORT_ERROR = (
+    "EXITING because of fatal ERROR: not enough memory for BAM sorting: \n"
+    "SOLUTION: re-run STAR with at least --limitBAMsortRAM 2477928092\n"
+)
+
+
+def test_sort_memory_grows_with_the_reads(tmp_path):
+    small, big, plain = tmp_path / "s.fq.gz", tmp_path / "b.fq.gz", tmp_path / "p.fq"
+    small.write_bytes(b"x" * 1000)
+    big.write_bytes(b"x" * 500_000_000)
+    plain.write_bytes(b"x" * 1_000_000_000)
+    assert sort_ram_mb([str(small)]) == 1000  # the floor
+    # 4.75 M pairs of the benchmark: 2 x 200 MB gzipped asked STAR for 2,478 MB
+    assert sort_ram_mb([str(big), str(big)]) == 4801
+    assert sort_ram_mb([str(plain)]) == 1201  # plain FASTQ counts at its own size
+    assert sort_ram_mb([str(tmp_path / "missing.fq.gz")]) == 1000
+
+
+def test_star_asking_for_sort_memory_is_named_with_its_figure(tmp_path):
+    log = tmp_path / "Log.out"
+    log.write_text("..." + STAR_SORT_ERROR)
+    with pytest.raises(SortMemoryShort) as short:
+        raise_star_failure(102, str(tmp_path), [str(log)])
+    assert short.value.needed == 2477928092
+
+
+def test_one_retry_with_stars_figure_then_a_clear_error(capfd):
+    calls = []
+
+    def align(sort_ram=1000 * 2**20):
+        calls.append(sort_ram)
+        if len(calls) == 1:
+            raise SortMemoryShort(2477928092, "short")
+
+    align_sorting_once_more(align, "S1", 1000)
+    assert calls == [1000 * 2**20, 2482 * 2**20]  # 5 % over STAR's 2,363 MB, rounded up
+    assert "WARNING: sample S1: STAR needs 2482 MB to sort its BAM" in capfd.readouterr().err
+
+    def never_enough(sort_ram=0):
+        raise SortMemoryShort(9 * 2**30, "short")
+
+    with pytest.raises(InputError, match=r"sample S1: STAR still needs --limitBAMsortRAM 9663676416 .* 9216"):
+        align_sorting_once_more(never_enough, "S1", 1000)
+
+
+def locus_ordered_reads(bam: str, out1, out2) -> None:
+    """The reads of a sorted BAM in its order, as `samtools fastq` of a coordinate-sorted BAM gives them."""
+    mates = {}
+    with pysam.AlignmentFile(bam) as reads, gzip.open(out1, "wt") as fq1, gzip.open(out2, "wt") as fq2:
+        for read in reads.fetch(until_eof=True):
+            if read.is_secondary or read.is_supplementary:
+                continue
+            seq, qual = (
+                read.get_forward_sequence(),
+                "".join(chr(q + 33) for q in read.get_forward_qualities()),
+            )
+            other = mates.pop(read.query_name, None)
+            if other is None:
+                mates[read.query_name] = (read.is_read1, seq, qual)
+                continue
+            first, second = (
+                ((read.is_read1, seq, qual), other) if read.is_read1 else (other, (False, seq, qual))
+            )
+            fq1.write(f"@{read.query_name}\n{first[1]}\n+\n{first[2]}\n")
+            fq2.write(f"@{read.query_name}\n{second[1]}\n+\n{second[2]}\n")
+
+
+@pytest.mark.workflow
+def test_locus_ordered_reads_short_of_sort_memory_are_aligned_after_one_retry(tmp_path, demo_run):
+    data = demo_run["workdir"] / "data"
+    locus_ordered_reads(str(demo_run["out"] / "S6/star/Aligned.sortedByCoord.out.bam"),
+                        tmp_path / "L_R1.fastq.gz", tmp_path / "L_R2.fastq.gz")  # fmt: skip
+    (tmp_path / "samples.tsv").write_text(
+        f"sample\tpatient\ttimepoint\tfq1\tfq2\nL\tP\t1\t{tmp_path}/L_R1.fastq.gz\t{tmp_path}/L_R2.fastq.gz\n"
+    )
+    write_config(tmp_path, str(data / "genome.fa"), str(data / "genes.gtf"), star={"sort_ram_mb": 1})
+    result = run_workflow(tmp_path, "--until", "star_align")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING: sample L: STAR needs" in result.stderr and "aligning again with" in result.stderr
+    with pysam.AlignmentFile(str(tmp_path / "out/L/star/Aligned.sortedByCoord.out.bam")) as bam:
+        assert bam.mapped > 1000
