@@ -4,15 +4,14 @@
 
 For each sample, with the workflow's own STAR command (2 threads) and index:
 
-- `fastp, 2 threads`: fastp writes gzip (level 1), then STAR decompresses it (the workflow's way);
+- `fastp, 2 threads`: fastp writes gzip (level 1), then STAR decompresses it (the workflow's way
+  up to issue 26);
 - `fastp, 1 thread`: the same with one fastp thread;
+- `fastp streamed, 1 / 2 threads`: fastp writes plain FASTQ that STAR reads as fastp writes it,
+  through named pipes and relays (align/trim_stream.py: the workflow's way now);
 - `STAR clipping`: no fastp, STAR's own 3' adapter clipping (`--clip3pAdapterSeq` with the TruSeq
   adapters, `--clip3pAdapterMMp 0.1`);
 - `no trimming`: STAR alone on the reads.
-
-Not here: fastp streaming plain FASTQ into STAR through two named pipes. It deadlocked on the demo
-sample: fastp held both outputs and wrote R1's first, blocking when R1's pipe was full, while STAR,
-which reads the mates in step, waited on R2's (1 MB pipes, STAR's input buffer at 600 kB, too).
 
 Prints wall seconds and, from STAR's Log.final.out, the uniquely mapped share, the share lost as
 "too short" and the chimeric reads (for FFPE: what trimming is for: no read lost as too short).
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from align.star_align import star_command  # noqa: E402
 from align.star_outputs import read_log_final  # noqa: E402
+from align.trim_stream import trimmed_stream  # noqa: E402
 from align.trimming import fastp_command  # noqa: E402
 from reference.star_index import sa_index_nbases  # noqa: E402
 from simulation.design import DEMO_DESIGN, PROFILES  # noqa: E402
@@ -60,8 +60,8 @@ def build_index(data: Path, index: Path) -> None:
     )  # fmt: skip
 
 
-def star(reads: tuple, index: Path, out: Path, log, extra: list = ()) -> None:
-    command = star_command(reads[0], reads[1], str(index), f"{out}/", 2, 4_000_000_000, "")
+def star(reads: tuple, index: Path, out: Path, log, extra: list = (), plain: bool = False) -> None:
+    command = star_command(reads[0], reads[1], str(index), f"{out}/", 2, 4_000_000_000, "", plain)
     subprocess.run([*command, *extra], check=True, stdout=log, stderr=log)
 
 
@@ -81,6 +81,11 @@ def run_mode(mode: str, data: Path, index: Path, work: Path) -> float:
                                     FASTP_OPTIONS, threads, "bench")  # fmt: skip
             subprocess.run(command, check=True, stdout=log, stderr=log)
             star(trimmed, index, out, log)
+        elif kind.startswith("fastp streamed"):
+            threads = 1 if "1 thread" in kind else 2
+            with trimmed_stream(*reads, str(out / "fastp.json"), str(out / "fastp.html"), FASTP_OPTIONS, threads,
+                                "bench", str(out), log) as fifos:  # fmt: skip
+                star(fifos, index, out, log, plain=True)
         elif kind == "STAR clipping":
             star(reads, index, out, log, ["--clip3pAdapterSeq", *TRUSEQ, "--clip3pAdapterMMp", "0.1", "0.1"])
         else:
@@ -94,7 +99,14 @@ def run_mode(mode: str, data: Path, index: Path, work: Path) -> float:
     return seconds
 
 
-MODES = ["fastp, 2 threads", "fastp, 1 thread", "STAR clipping", "no trimming"]
+MODES = [
+    "fastp, 2 threads",
+    "fastp, 1 thread",
+    "fastp streamed, 2 threads",
+    "fastp streamed, 1 thread",
+    "STAR clipping",
+    "no trimming",
+]
 
 
 def main(argv=None) -> None:
@@ -102,6 +114,7 @@ def main(argv=None) -> None:
     parser.add_argument("--pairs", type=int, default=1_200_000, help="clean sample (demo S1)")
     parser.add_argument("--ffpe-pairs", type=int, default=100_000, help="FFPE sample (F1, 2 x 150)")
     parser.add_argument("--keep", help="work here and keep the simulated reads")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=MODES, help="the ways to time")
     args = parser.parse_args(argv)
     directory = Path(args.keep or tempfile.mkdtemp(prefix="trimming_modes_")).resolve()
     try:
@@ -113,7 +126,7 @@ def main(argv=None) -> None:
             if not index.exists():
                 build_index(data, index)
             print(f"{label} ({kind}, about {pairs:,} pairs)")
-            for mode in MODES:
+            for mode in args.modes:
                 run_mode(f"{label}: {mode}", data, index, directory / "runs")
     finally:
         if not args.keep:

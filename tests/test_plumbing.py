@@ -82,6 +82,10 @@ def test_resources_for_an_unknown_rule_stop_the_run(demo_config):
     result = run_workflow(workdir, "-n")
     assert result.returncode != 0
     assert "ERROR: configuration: resources.interpret is not a rule of this workflow" in result.stderr
+    # trimming moved into star_align (fastp streams into STAR): the old rule's settings get a pointer
+    result = run_workflow(demo_config(resources={"trim_reads": {"threads": 4}}), "-n")
+    assert result.returncode != 0
+    assert "resources.trim_reads: trimming now runs inside star_align" in result.stderr
 
 
 def test_the_workflow_parses_without_the_analysis_stack(demo_config, tmp_path_factory):

@@ -54,8 +54,12 @@ def test_one_retry_with_stars_figure_then_a_clear_error(capfd):
         align_sorting_once_more(never_enough, "S1", 1000)
 
 
-def locus_ordered_reads(bam: str, out1, out2) -> None:
-    """The reads of a sorted BAM in its order, as `samtools fastq` of a coordinate-sorted BAM gives them."""
+def locus_ordered_reads(bam: str, out1, out2, copies: int = 30) -> None:
+    """The reads of a sorted BAM in its order, as `samtools fastq` of a coordinate-sorted BAM gives them.
+
+    Each pair is written `copies` times in a row, so the first 100,000 reads, from which STAR sizes
+    its sorting bins, cover a small part of the genome and the rest fall into one bin.
+    """
     mates = {}
     with pysam.AlignmentFile(bam) as reads, gzip.open(out1, "wt") as fq1, gzip.open(out2, "wt") as fq2:
         for read in reads.fetch(until_eof=True):
@@ -72,8 +76,9 @@ def locus_ordered_reads(bam: str, out1, out2) -> None:
             first, second = (
                 ((read.is_read1, seq, qual), other) if read.is_read1 else (other, (False, seq, qual))
             )
-            fq1.write(f"@{read.query_name}\n{first[1]}\n+\n{first[2]}\n")
-            fq2.write(f"@{read.query_name}\n{second[1]}\n+\n{second[2]}\n")
+            for copy in range(copies):
+                fq1.write(f"@{read.query_name}_{copy}\n{first[1]}\n+\n{first[2]}\n")
+                fq2.write(f"@{read.query_name}_{copy}\n{second[1]}\n+\n{second[2]}\n")
 
 
 @pytest.mark.workflow

@@ -6,6 +6,7 @@ Arriba's recommended set. Free space is checked first, so a full disk is
 reported up front and not as a truncated BAM.
 """
 
+import glob
 import logging
 import os
 import re
@@ -71,10 +72,12 @@ def check_free_space(directory: str, needed: int) -> None:
         )
 
 
-def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra) -> list:
+def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra, plain: bool = False) -> list:
+    """STAR's alignment; `plain` reads uncompressed FASTQ (the trimmed stream) without a decompressor."""
     return [
         "STAR", "--runThreadN", str(threads), "--genomeDir", index, "--genomeLoad", "NoSharedMemory",
-        "--readFilesIn", fq1, fq2, "--readFilesCommand", "gzip", "-cdf", "--outFileNamePrefix", prefix,
+        "--readFilesIn", fq1, fq2, *([] if plain else ["--readFilesCommand", "gzip", "-cdf"]),
+        "--outFileNamePrefix", prefix,
         "--outSAMtype", "BAM", "SortedByCoordinate", "--limitBAMsortRAM", str(sort_ram),
         "--outSAMunmapped", "Within", "--outSAMstrandField", "intronMotif",
         "--outSAMattributes", "NH", "HI", "AS", "nM", "NM", "MD", "--quantMode", "GeneCounts",
@@ -139,7 +142,7 @@ def align_sorting_once_more(align, sample: str, sort_mb: int) -> None:
     message = (f"WARNING: sample {sample}: STAR needs {needed_mb} MB to sort its BAM, more than the {sort_mb} MB "
                f"given (reads in locus order?); aligning again with {needed_mb} MB. On a cluster, set "
                f"star.sort_ram_mb: {needed_mb}")  # fmt: skip
-    logging.warning(message)
+    logging.warning(message.removeprefix("WARNING: "))
     print(message, file=sys.__stderr__, flush=True)
     try:
         align(sort_ram=needed_mb * 2**20)
@@ -151,33 +154,50 @@ def align_sorting_once_more(align, sample: str, sort_mb: int) -> None:
 
 
 def main(snakemake) -> None:
-    """STAR runs beside the FASTQ check. If it fails and the check (run here) finds the input broken,
-    no reads are aligned instead, so the sample goes on to a "failed" report with the check's reason."""
+    """fastp (trim.enabled) streams into STAR; both run beside the FASTQ check. If either fails and the
+    check (run here) finds the input broken, no reads are aligned instead, so the sample goes on to a
+    "failed" report with the check's reason."""
     import sys
 
     from align.fastq_check import verdict
+    from align.trim_stream import TrimFailure, trimmed_stream
+    from align.trimming import write_empty_report
+    from common.errors import ToolError
 
     star_dir = os.path.dirname(snakemake.output.bam)
     os.makedirs(star_dir, exist_ok=True)
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     check_free_space(star_dir, space_needed([fq1, fq2]))
     prefix = star_dir + "/"
-    sort_ram = snakemake.params.sort_ram_mb * 2**20
+    for stale in glob.glob(os.path.join(star_dir, ".trim_stream_*")):  # left behind by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    sample, trim = snakemake.wildcards.sample, snakemake.params.trim
 
-    def align(reads1=fq1, reads2=fq2, sort_ram=sort_ram):
+    def star(reads1, reads2, sort_ram, plain=False):
         command = star_command(reads1, reads2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
-                               snakemake.params.extra)  # fmt: skip
+                               snakemake.params.extra, plain)  # fmt: skip
         run_star(command, prefix, sys.stderr)
 
+    def align(sort_ram=snakemake.params.sort_ram_mb * 2**20):
+        if not trim:
+            return star(fq1, fq2, sort_ram)
+        with trimmed_stream(fq1, fq2, snakemake.output.fastp_json, snakemake.output.fastp_html, trim["options"],
+                            trim["threads"], sample, star_dir, sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
+            star(trimmed1, trimmed2, sort_ram, plain=True)
+
     try:
-        align_sorting_once_more(align, snakemake.wildcards.sample, snakemake.params.sort_ram_mb)
-    except StarFailure:
+        align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
+    except (StarFailure, TrimFailure) as failure:
         check = verdict(fq1, fq2)
         if check["status"] == "ok":
+            if isinstance(failure, TrimFailure):
+                raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
             raise
         logging.warning("input failed its check (%s): aligning no reads", check["reason"])
+        if trim:
+            write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html, check["reason"])
         empty = empty_pair(star_dir)
-        align(*empty)
+        star(*empty, MIN_SORT_MB * 2**20)
         for path in empty:
             os.remove(path)
     subprocess.run(

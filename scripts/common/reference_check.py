@@ -10,6 +10,7 @@ that no row or contig matches. The checks agree with prepare_annotation's
 """
 
 import os
+from contextlib import contextmanager
 
 from common.errors import InputError
 
@@ -35,16 +36,23 @@ def _fai_contigs(fasta: str) -> list | None:
     return names or None
 
 
+@contextmanager
+def _plain_text(path: str, kind: str):
+    """The file opened in binary; one InputError line when it is gzipped or cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(2) == b"\x1f\x8b":
+                raise InputError(f"{path}: gzipped {kind} is not supported; decompress it first")
+            fh.seek(0)
+            yield fh
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err})") from None
+
+
 def fasta_headers(fasta: str):
     """Yield the contig names of a FASTA's '>' lines, found block by block (no loop over lines)."""
-    try:
-        with open(fasta, "rb") as fh:
-            if fh.read(2) == b"\x1f\x8b":
-                raise InputError(f"{fasta}: gzipped FASTA is not supported; decompress it first")
-            fh.seek(0)
-            yield from _headers(fh)
-    except OSError as err:
-        raise InputError(f"{fasta}: cannot be read ({err})") from None
+    with _plain_text(fasta, "FASTA") as fh:
+        yield from _headers(fh)
 
 
 def _headers(fh):
@@ -77,20 +85,14 @@ def _headers(fh):
 
 def _gtf_rows(gtf: str):
     """(line number, fields) of a GTF's data rows."""
-    try:
-        with open(gtf, "rb") as fh:
-            if fh.read(2) == b"\x1f\x8b":
-                raise InputError(f"{gtf}: gzipped GTF is not supported; decompress it first")
-            fh.seek(0)
-            for number, line in enumerate(fh, start=1):
-                if line.startswith(b"#") or not line.strip():
-                    continue
-                fields = line.rstrip(b"\r\n").split(b"\t")
-                if len(fields) != 9:
-                    raise InputError(f"{gtf}: line {number} has {len(fields)} tab-separated fields, not 9")
-                yield number, fields
-    except OSError as err:
-        raise InputError(f"{gtf}: cannot be read ({err})") from None
+    with _plain_text(gtf, "GTF") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.startswith(b"#") or not line.strip():
+                continue
+            fields = line.rstrip(b"\r\n").split(b"\t")
+            if len(fields) != 9:
+                raise InputError(f"{gtf}: line {number} has {len(fields)} tab-separated fields, not 9")
+            yield number, fields
 
 
 def check_reference(fasta: str, gtf: str) -> None:

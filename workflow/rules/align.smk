@@ -42,39 +42,17 @@ rule extract_umis:
         "../../scripts/extract_umis.py"
 
 
-# Adapter read-through (short FFPE inserts), poly-G tails and reads left too short are removed
-# before alignment; fastp finds the adapter from the overlap of the mates.
-rule trim_reads:
-    input:
-        unpack(raw_fastqs),
-    output:
-        fq1=temp(f"{OUTDIR}/{{sample}}/trimmed/R1.fastq.gz"),
-        fq2=temp(f"{OUTDIR}/{{sample}}/trimmed/R2.fastq.gz"),
-        json=f"{OUTDIR}/{{sample}}/qc/fastp.json",
-        html=f"{OUTDIR}/{{sample}}/qc/fastp.html",
-    log:
-        f"{OUTDIR}/logs/trim_reads/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/trim_reads/{{sample}}.tsv"
-    conda:
-        "../../envs/fastp.yaml"
-    threads: rule_resources("trim_reads", "threads", 2)
-    resources:
-        mem_mb=rule_resources("trim_reads", "mem_mb", 2000),
-        runtime=rule_resources("trim_reads", "runtime", 120),
-    params:
-        options=fastp_options,
-    script:
-        "../../scripts/trim_reads.py"
-
-
-# One STAR run serves every caller (parameters in scripts/align/star_align.py). Trimming and STAR
-# do not wait for check_fastq: the check runs beside them and its verdict reaches every report.
+# One STAR run serves every caller (parameters in scripts/align/star_align.py). With trim.enabled,
+# fastp streams its trimmed reads into STAR in the same job (scripts/align/trim_stream.py): adapter
+# read-through of short FFPE inserts, poly-G tails and reads left too short are removed, and no
+# trimmed copy is written. Trimming and STAR do not wait for check_fastq: the check runs beside
+# them, and its verdict gates every interpreting step.
 rule star_align:
     input:
-        unpack(aligner_fastqs),
+        unpack(raw_fastqs),
         unpack(star_index_input),
     output:
+        **FASTP_REPORTS,
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
@@ -95,5 +73,6 @@ rule star_align:
     params:
         extra=config["star"]["extra"],
         sort_ram_mb=star_sort_mb,
+        trim=fastp_settings,
     script:
         "../../scripts/star_align.py"

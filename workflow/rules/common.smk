@@ -175,16 +175,6 @@ def raw_fastqs(wildcards):
     return get_fastqs(wildcards)
 
 
-def aligner_fastqs(wildcards):
-    """The reads STAR aligns: fastp's trimmed reads, or the input when trimming is switched off."""
-    if config["trim"]["enabled"]:
-        return {
-            "fq1": f"{OUTDIR}/{wildcards.sample}/trimmed/R1.fastq.gz",
-            "fq2": f"{OUTDIR}/{wildcards.sample}/trimmed/R2.fastq.gz",
-        }
-    return raw_fastqs(wildcards)
-
-
 def panel_input(wildcards):
     return {"panel": config["panel"]} if config.get("panel") else {}
 
@@ -202,15 +192,18 @@ def panel_qc_input(wildcards):
     return {}
 
 
-def fastp_options(wildcards):
-    """fastp: adapters found from the mates' overlap, poly-G tails cut, short reads dropped.
+def fastp_settings(wildcards):
+    """fastp's options and threads in the alignment job, or {} when trimming is off.
 
-    fastp's extra sequence-based adapter search (`--detect_adapter_for_pe`) is left off: on
-    the FFPE sample it removed 210 more bases of 15.5 M and cost 1.8 s there, 7 s on 1.2 M pairs.
-    fastp's quality filter is off: it drops pairs with many low-quality bases, and
-    STAR soft-clips poor read ends anyway, so it would only lose fusion evidence.
+    Adapters are found from the mates' overlap, poly-G tails cut, short reads dropped. fastp's extra
+    sequence-based adapter search (`--detect_adapter_for_pe`) is left off: on the FFPE sample it
+    removed 210 more bases of 15.5 M and cost 1.8 s there, 7 s on 1.2 M pairs. fastp's quality
+    filter is off: it drops pairs with many low-quality bases, and STAR soft-clips poor read ends
+    anyway, so it would only lose fusion evidence.
     """
     trim = config["trim"]
+    if not trim["enabled"]:
+        return {}
     options = [
         f"-l {trim['min_length']}",
         "--disable_quality_filtering",
@@ -218,7 +211,18 @@ def fastp_options(wildcards):
     ]
     if trim["poly_g"]:
         options.append("--trim_poly_g")
-    return " ".join(options + [trim["extra"]]).strip()
+    return {"options": " ".join(options + [trim["extra"]]).strip(), "threads": trim["threads"]}
+
+
+# fastp's reports, written by the alignment job when it trims
+FASTP_REPORTS = (
+    {
+        "fastp_json": f"{OUTDIR}/{{sample}}/qc/fastp.json",
+        "fastp_html": f"{OUTDIR}/{{sample}}/qc/fastp.html",
+    }
+    if config["trim"]["enabled"]
+    else {}
+)
 
 
 def fastp_report(wildcards):
@@ -320,6 +324,11 @@ def check_resource_sections():
     """A `resources:` section must name a rule: a typo would silently change nothing."""
     rules = {rule.name for rule in workflow.rules}
     unknown = sorted(set(config.get("resources", {})) - rules)
+    if "trim_reads" in unknown:  # trimming moved into the alignment job (issue 26)
+        fail(
+            "configuration: resources.trim_reads: trimming now runs inside star_align (fastp streams "
+            "into STAR); set resources.star_align, and trim.threads for fastp's threads"
+        )
     if unknown:
         fail(
             f"configuration: resources.{unknown[0]} is not a rule of this workflow "
