@@ -105,7 +105,7 @@ def workflow(data: Path, work: Path, trim: bool) -> tuple[float, dict]:
     )
     wall = timed(
         [SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile"), "--directory", str(work),
-         "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet", "progress"],
+         "--configfile", str(work / "config.yaml"), "--cores", "2", "--quiet", "host"],
         work, work / "snakemake.log",
     )  # fmt: skip
     per_rule: dict = defaultdict(float)
