@@ -1,6 +1,6 @@
-"""The whole workflow against STAR alone on one 1.2 M-pair simulated sample (issue 12).
+"""The whole workflow against STAR alone on simulated samples of one or more sizes (issues 12, 26).
 
-    .venv/bin/python benchmarks/end_to_end_ratio.py [--pairs 1200000] [--trim both|on|off] [--keep DIR]
+    .venv/bin/python benchmarks/end_to_end_ratio.py [--pairs 1200000 [4750000 ...]] [--trim both|on|off] [--keep DIR]
 
 Simulates the demo's first sample (KHDRBS1::NTRK1, EWSR1::FLI1) scaled to about
 `--pairs` read pairs, then on the same machine and in the same process:
@@ -10,8 +10,10 @@ Simulates the demo's first sample (KHDRBS1::NTRK1, EWSR1::FLI1) scaled to about
 2. the workflow, from nothing to the report and MultiQC, `--cores 2`, with
    trimming as configured by default and again with `trim.enabled: false`.
 
-Prints wall times, the per-rule times of the workflow and the ratio of each
-workflow run to STAR alone (target of issue 12: <= 1.10 x).
+Prints wall times, the per-rule times and peak memory (max_rss of the benchmark files) of the
+workflow and the ratio of each workflow run to STAR alone. With two sizes or more it also prints
+what grows with the reads: the seconds per million pairs of STAR alone and of the workflow beyond
+STAR (a least-squares slope over the sizes), and their ratio (issue 26's target: <= 10 %).
 """
 
 import argparse
@@ -109,31 +111,52 @@ def workflow(data: Path, work: Path, trim: bool) -> tuple[float, dict]:
         work, work / "snakemake.log",
     )  # fmt: skip
     per_rule: dict = defaultdict(float)
+    peak_mb: dict = defaultdict(float)
     for path in (work / "out/benchmarks").glob("*/*.tsv"):
         with open(path) as fh:
-            per_rule[path.parent.name] += float(next(csv.DictReader(fh, delimiter="\t"))["s"])
+            row = next(csv.DictReader(fh, delimiter="\t"))
+        per_rule[path.parent.name] += float(row["s"])
+        if row.get("max_rss") not in (None, "", "-", "NA"):
+            peak_mb[path.parent.name] = max(peak_mb[path.parent.name], float(row["max_rss"]))
     per_rule = dict(per_rule)
     per_rule["phases"] = phases((work / "snakemake.log").read_text(), wall)
+    per_rule["peak_mb"] = dict(peak_mb)
     return wall, per_rule
 
 
-def ratio_rows(directory: Path, pairs: int = 1_200_000, trims: tuple = (True, False)) -> list:
-    """(name, value) rows: the sample, STAR alone, each workflow run and its ratio, per-rule times."""
+def slope(points: list) -> float:
+    """Least-squares slope of (x, y) points."""
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def ratio_rows(
+    directory: Path, pairs: int = 1_200_000, trims: tuple = (True, False), growth: dict | None = None
+) -> list:
+    """(name, value) rows: the sample, STAR alone, each workflow run and its ratio, per-rule times.
+
+    `growth` collects (million pairs, seconds) of STAR alone and of each run beyond STAR.
+    """
     start = time.perf_counter()
     data, simulated = simulate(directory, pairs)
     rows = [
         (
-            f"{pairs / 1e6:.1f} M-pair sample: read pairs simulated ({time.perf_counter() - start:.0f} s)",
+            f"{pairs / 1e6:.2f} M-pair sample: read pairs simulated ({time.perf_counter() - start:.0f} s)",
             f"{simulated:,}",
         )
     ]
     index_s, align_s = star_alone(data, directory / "star_alone", threads=2)
     star = index_s + align_s
+    growth = growth if growth is not None else {}
+    growth.setdefault("STAR alone", []).append((simulated / 1e6, align_s))
     rows.append(
         ("  STAR alone (index + alignment, 2 threads)", f"{index_s:.1f} + {align_s:.1f} = {star:.1f} s")
     )
     for trim in trims:
         wall, per_rule = workflow(data, directory / f"workflow_trim_{str(trim).lower()}", trim)
+        growth.setdefault(f"trim {str(trim).lower()}", []).append((simulated / 1e6, wall - star))
         rows.append(
             (
                 f"  workflow, trim.enabled: {str(trim).lower()}",
@@ -141,18 +164,39 @@ def ratio_rows(directory: Path, pairs: int = 1_200_000, trims: tuple = (True, Fa
             )
         )
         split = per_rule.pop("phases")
+        peaks = per_rule.pop("peak_mb")
         if split:
             rows.append(
                 ("    phases", ", ".join(f"{name} {seconds:.0f} s" for name, seconds in split.items()))
             )
         for rule, seconds in sorted(per_rule.items(), key=lambda item: -item[1])[:6]:
             rows.append((f"    rule {rule}", f"{seconds:.2f} s"))
+        others = {rule: mb for rule, mb in peaks.items() if rule != "star_align"}
+        if others:
+            rule, mb = max(others.items(), key=lambda item: item[1])
+            rows.append(("    peak memory", f"star_align {peaks.get('star_align', 0):.0f} MB; "
+                         f"every other job <= {mb:.0f} MB ({rule})"))  # fmt: skip
+    return rows
+
+
+def growth_rows(growth: dict) -> list:
+    """Seconds per million pairs of STAR alone and of each workflow run beyond STAR."""
+    if len(growth.get("STAR alone", [])) < 2:
+        return []
+    star = slope(growth["STAR alone"])
+    rows = [("What grows with the reads (slope over the sizes)", ""),
+            ("  STAR alone", f"{star:.1f} s per million pairs")]  # fmt: skip
+    for name, points in growth.items():
+        if name != "STAR alone":
+            beyond = slope(points)
+            rows.append((f"  workflow beyond STAR, {name}", f"{beyond:.1f} s per million pairs = "
+                         f"{100 * beyond / star:.0f} % of STAR's"))  # fmt: skip
     return rows
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=1_200_000)
+    parser.add_argument("--pairs", type=int, nargs="+", default=[1_200_000], help="one sample per size")
     parser.add_argument("--trim", choices=["both", "on", "off"], default="both", help="workflow runs to time")
     parser.add_argument("--keep", help="work here and keep the files (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -160,7 +204,10 @@ def main(argv=None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     try:
         trims = {"both": (True, False), "on": (True,), "off": (False,)}[args.trim]
-        rows = ratio_rows(directory, args.pairs, trims)
+        rows, growth = [], {}
+        for pairs in args.pairs:
+            rows += ratio_rows(directory / f"pairs_{pairs}", pairs, trims, growth)
+        rows += growth_rows(growth)
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
