@@ -1,21 +1,57 @@
-"""The relays between fastp and STAR (align/trim_stream.py): a writer that fills one mate's pipe
-before the other's must not deadlock against a reader that takes the mates in step (issue 26)."""
+"""The relays between fastp and STAR (align/trim_stream.py): no deadlock against a reader that takes
+the mates in step, and memory that does not grow when fastp runs ahead of STAR (issue 26)."""
 
 import os
 import threading
+import time
 
-from align.trim_stream import _relay
+import pytest
+
+from align import trim_stream
+from align.trim_stream import PairRelay
 
 SIZE = 4 << 20  # 4 MB a mate: far more than a pipe holds (64 kB; 1 MB at most unprivileged)
 
 
-def test_a_lockstep_reader_gets_both_mates_from_a_writer_that_writes_one_after_the_other(tmp_path):
+def fifos(tmp_path):
     written = [tmp_path / "fastp_R1", tmp_path / "fastp_R2"]
     read = [tmp_path / "R1", tmp_path / "R2"]
     for fifo in written + read:
         os.mkfifo(fifo)
-    errors = []
-    relays = [t for source, target in zip(written, read) for t in _relay(str(source), str(target), errors)]
+    return [str(p) for p in written], [str(p) for p in read]
+
+
+def run(writer, reader, relay, timeout=30):
+    threads = [threading.Thread(target=writer, daemon=True), threading.Thread(target=reader, daemon=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    relay.join(timeout=5)
+    assert not any(thread.is_alive() for thread in threads + relay.threads), "deadlocked"
+
+
+def read_in_step(read, received, slow=0.0, relay=None, peaks=None):
+    """STAR: a chunk of mate 1, then the same of mate 2."""
+
+    def reader():
+        with open(read[0], "rb") as r1, open(read[1], "rb") as r2:
+            while True:
+                a, b = r1.read(65536), r2.read(65536)
+                received[0] += len(a)
+                received[1] += len(b)
+                if relay is not None:
+                    peaks.append(max(relay.held))
+                if not a and not b:
+                    return
+                time.sleep(slow)
+
+    return reader
+
+
+def test_a_lockstep_reader_gets_both_mates_from_a_writer_that_writes_one_after_the_other(tmp_path):
+    written, read = fifos(tmp_path)
+    relay = PairRelay(written, read)
 
     def write_all_of_r1_then_r2():  # what fastp did on the demo sample
         with open(written[0], "wb") as r1, open(written[1], "wb") as r2:
@@ -24,21 +60,29 @@ def test_a_lockstep_reader_gets_both_mates_from_a_writer_that_writes_one_after_t
             r2.write(b"2" * SIZE)
 
     received = {0: 0, 1: 0}
+    run(write_all_of_r1_then_r2, read_in_step(read, received), relay)
+    assert received == {0: SIZE, 1: SIZE} and relay.errors == []
 
-    def read_in_step():  # STAR: a chunk of mate 1, then the same of mate 2
-        with open(read[0], "rb") as r1, open(read[1], "rb") as r2:
-            while True:
-                a, b = r1.read(65536), r2.read(65536)
-                received[0] += len(a)
-                received[1] += len(b)
-                if not a and not b:
-                    return
 
-    threads = [threading.Thread(target=write_all_of_r1_then_r2, daemon=True),
-               threading.Thread(target=read_in_step, daemon=True)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads + relays:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads + relays), "deadlocked"
-    assert received == {0: SIZE, 1: SIZE} and errors == []
+@pytest.mark.parametrize("limit", [1 << 20])
+def test_memory_is_bounded_when_the_writer_runs_ahead(tmp_path, monkeypatch, limit):
+    monkeypatch.setattr(trim_stream, "HELD_PER_MATE", limit)
+    written, read = fifos(tmp_path)
+    relay = PairRelay(written, read)
+    total = 16 << 20
+
+    def write_both_fast():  # fastp ahead of a slow STAR, the mates in turn
+        with open(written[0], "wb") as r1, open(written[1], "wb") as r2:
+            for _ in range(total // 65536):
+                r1.write(b"1" * 65536)
+                r2.write(b"2" * 65536)
+
+    received, peaks = {0: 0, 1: 0}, []
+    run(
+        write_both_fast,
+        read_in_step(read, received, slow=0.0005, relay=relay, peaks=peaks),
+        relay,
+        timeout=60,
+    )
+    assert received == {0: total, 1: total}
+    assert max(peaks) <= limit + trim_stream.CHUNK  # not the 16 MB an unbounded relay holds

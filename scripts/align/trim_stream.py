@@ -5,58 +5,94 @@ decompression of every read; streamed, trimming replaces STAR's own decompressio
 
 Two pipes alone deadlock: fastp writes its two outputs in blocks (on a small sample, all of R1
 before R2), while STAR reads the mates in step, so fastp blocks on a full R1 pipe while STAR waits
-on an empty R2 one. Each mate therefore passes a relay that reads fastp's pipe as fast as fastp
-writes it and holds what STAR has not yet taken in memory (at most what fastp writes of one mate
-ahead of the other).
+on an empty R2 one. Each mate therefore passes a relay (PairRelay) that holds in memory what
+STAR has not yet taken, within a bound that never stops the mate STAR may be waiting for.
 """
 
 import logging
 import os
-import queue
 import shlex
 import shutil
 import subprocess
 import tempfile
 import threading
+from collections import deque
 from contextlib import contextmanager
 
 from align.trimming import fastp_command
 
 CHUNK = 1 << 20
+HELD_PER_MATE = 64 << 20  # what a relay holds before it waits, unless the other mate's is empty
 
 
 class TrimFailure(RuntimeError):
     """fastp exited non-zero: the reads STAR got are incomplete."""
 
 
-def _relay(source: str, target: str, errors: list) -> list:
-    """Copy the FIFO `source` into the FIFO `target` through an unbounded in-memory queue."""
-    chunks: queue.Queue = queue.Queue()
+class PairRelay:
+    """Both mates' relays: fastp's pipe -> memory -> STAR's pipe, for each mate.
 
-    def read():
+    A relay stops reading fastp when it holds HELD_PER_MATE, so memory does not grow with the
+    reads when fastp runs ahead of STAR, but not while the other mate's relay holds nothing:
+    then STAR may be waiting on the other mate, which fastp writes only after this one, and
+    stopping would deadlock. Memory is therefore at most HELD_PER_MATE plus what fastp writes of
+    one mate before the other.
+    """
+
+    def __init__(self, sources: list, targets: list):
+        self.queues = [deque(), deque()]
+        self.held = [0, 0]
+        self.reading = [True, True]
+        self.errors: list = []
+        self.changed = threading.Condition()
+        self.threads = [threading.Thread(target=work, args=(mate, path), daemon=True)
+                        for mate in (0, 1)
+                        for work, path in ((self._read, sources[mate]), (self._write, targets[mate]))]  # fmt: skip
+        for thread in self.threads:
+            thread.start()
+
+    def _read(self, mate: int, source: str) -> None:
+        other = 1 - mate
         try:
             with open(source, "rb", buffering=0) as fh:
                 while chunk := fh.read(CHUNK):
-                    chunks.put(chunk)
+                    with self.changed:
+                        while self.held[mate] >= HELD_PER_MATE and self.held[other] > 0:
+                            self.changed.wait()
+                        self.queues[mate].append(chunk)
+                        self.held[mate] += len(chunk)
+                        self.changed.notify_all()
         except OSError as err:
-            errors.append(err)
+            self.errors.append(err)
         finally:
-            chunks.put(None)
+            with self.changed:
+                self.reading[mate] = False
+                self.changed.notify_all()
 
-    def write():
+    def _take(self, mate: int):
+        with self.changed:
+            while not self.queues[mate] and self.reading[mate]:
+                self.changed.wait()
+            if not self.queues[mate]:
+                return None
+            chunk = self.queues[mate].popleft()
+            self.held[mate] -= len(chunk)
+            self.changed.notify_all()
+            return chunk
+
+    def _write(self, mate: int, target: str) -> None:
         try:
             with open(target, "wb", buffering=0) as fh:
-                while (chunk := chunks.get()) is not None:
+                while (chunk := self._take(mate)) is not None:
                     fh.write(chunk)
         except OSError as err:  # the reader (STAR) left early: drain so fastp is not held up
-            errors.append(err)
-            while chunks.get() is not None:
+            self.errors.append(err)
+            while self._take(mate) is not None:
                 pass
 
-    threads = [threading.Thread(target=read, daemon=True), threading.Thread(target=write, daemon=True)]
-    for thread in threads:
-        thread.start()
-    return threads
+    def join(self, timeout: float) -> None:
+        for thread in self.threads:
+            thread.join(timeout=timeout)
 
 
 @contextmanager
@@ -76,8 +112,7 @@ def trimmed_stream(fq1: str, fq2: str, json_path: str, html_path: str, options: 
     logging.info("running: %s", shlex.join(command))
     log.flush()
     fastp = subprocess.Popen(command, stdout=log, stderr=log)
-    errors: list = []
-    relays = [thread for source, target in zip(written, read) for thread in _relay(source, target, errors)]
+    relay = PairRelay(written, read)
     try:
         yield read[0], read[1]
     finally:
@@ -88,8 +123,7 @@ def trimmed_stream(fq1: str, fq2: str, json_path: str, html_path: str, options: 
             fastp.wait()
         for fifo in written + read:  # unblock a relay end whose peer never opened its side
             _unblock(fifo)
-        for thread in relays:
-            thread.join(timeout=10)
+        relay.join(timeout=10)
         shutil.rmtree(fifo_dir, ignore_errors=True)
     if fastp.returncode != 0:
         raise TrimFailure(f"fastp failed with exit code {fastp.returncode}")
