@@ -181,6 +181,8 @@ def test_reads_without_umis_fail_their_sample_before_alignment_and_the_run_goes_
     assert set(summary) == {"T2", "T3"}
     assert summary["T2"]["status"] == "failed" and str(fq1) in summary["T2"]["status_reasons"]
     assert {r["molecules"] for r in _tsv(out / "T2/qc/panel_targets.tsv")} == {"."}  # nothing counted
+    # targeted alignments wait for the check: the sample without UMIs is never aligned
+    assert "Number of input reads |\t0" in (out / "T2/star/Log.final.out").read_text()
 
 
 def test_a_panel_library_of_too_few_molecules_fails_qc(failed_libraries_run):

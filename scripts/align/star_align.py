@@ -99,6 +99,10 @@ class StarFailure(RuntimeError):
     """STAR exited with an error other than a full disk."""
 
 
+class InputCheckFailed(Exception):
+    """The sample's input check (already run) failed: it is not aligned."""
+
+
 class SortMemoryShort(StarFailure):
     """STAR aligned every read, then had too little memory to sort the BAM; `needed` in bytes."""
 
@@ -163,6 +167,7 @@ def main(snakemake) -> None:
     from align.trim_stream import TrimFailure, trimmed_stream
     from align.trimming import write_empty_report
     from common.errors import ToolError
+    from common.input_verdict import read_verdict
 
     star_dir = os.path.dirname(snakemake.output.bam)
     os.makedirs(star_dir, exist_ok=True)
@@ -185,10 +190,13 @@ def main(snakemake) -> None:
                             trim["threads"], sample, star_dir, sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
             star(trimmed1, trimmed2, sort_ram, plain=True)
 
+    checked = read_verdict(snakemake.input.check) if snakemake.input.get("check") else {"status": "ok"}
     try:
+        if checked["status"] != "ok":  # targeted runs wait for the check: nothing from a failed input
+            raise InputCheckFailed()
         align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
-    except (StarFailure, TrimFailure) as failure:
-        check = verdict(fq1, fq2)
+    except (StarFailure, TrimFailure, InputCheckFailed) as failure:
+        check = checked if isinstance(failure, InputCheckFailed) else verdict(fq1, fq2)
         if check["status"] == "ok":
             if isinstance(failure, TrimFailure):
                 raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None

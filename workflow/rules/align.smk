@@ -51,6 +51,7 @@ rule star_align:
     input:
         unpack(raw_fastqs),
         unpack(star_index_input),
+        unpack(targeted_check_input),
     output:
         **FASTP_REPORTS,
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
