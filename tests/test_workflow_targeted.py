@@ -133,23 +133,26 @@ def test_panel_qc_counts_the_molecules_the_simulator_made(targeted_run, panel_da
     assert abs(float(summary["mean_family_size"]) - family) <= 0.03 * family
 
 
+def _t1_records(source, mate):
+    """The simulated T1's records of one mate: (name without '@', sequence, quality)."""
+    with gzip.open(source / f"reads/T1_{mate}.fastq.gz", "rt") as fh:
+        lines = fh.read().splitlines()
+    for i in range(0, len(lines), 4):
+        yield lines[i][1:], lines[i + 1], lines[i + 3]
+
+
 def _rewrite_reads(source, target, sample, name=lambda n: n, keep=lambda n: True, copies=1):
     """The simulated T1's reads as `sample`: names changed by `name`, molecules kept by `keep`, each
     read pair written `copies` times (more PCR copies of each molecule)."""
     for mate in ("R1", "R2"):
-        with (
-            gzip.open(source / f"reads/T1_{mate}.fastq.gz", "rt") as fh,
-            gzip.open(target / f"{sample}_{mate}.fastq.gz", "wt") as out,
-        ):
-            lines = fh.read().splitlines()
-            for i in range(0, len(lines), 4):
-                read = lines[i][1:]
+        with gzip.open(target / f"{sample}_{mate}.fastq.gz", "wt") as out:
+            for read, seq, qual in _t1_records(source, mate):
                 if not keep(read):
                     continue
                 for copy in range(copies):
                     head, umi = read.rsplit(":", 1)
                     copied = f"{head}x{copy}:{umi}" if copies > 1 else read
-                    out.write("\n".join([f"@{name(copied)}", *lines[i + 1 : i + 4]]) + "\n")
+                    out.write(f"@{name(copied)}\n{seq}\n+\n{qual}\n")
     return target / f"{sample}_R1.fastq.gz", target / f"{sample}_R2.fastq.gz"
 
 
@@ -213,17 +216,12 @@ def test_the_same_reads_as_whole_transcriptome_overstate_abundance_and_count_cop
 def _umi_into_read1(source, target):
     """R1 with the UMI moved from the read name to its first bases; R2 with the name alone."""
     for mate in ("R1", "R2"):
-        with (
-            gzip.open(source / f"reads/T1_{mate}.fastq.gz", "rt") as fh,
-            gzip.open(target / f"T1_{mate}.fastq.gz", "wt") as out,
-        ):
-            lines = fh.read().splitlines()
-            for i in range(0, len(lines), 4):
-                name, umi = lines[i].rsplit(":", 1)
-                seq, qual = lines[i + 1], lines[i + 3]
+        with gzip.open(target / f"T1_{mate}.fastq.gz", "wt") as out:
+            for read, seq, qual in _t1_records(source, mate):
+                name, umi = read.rsplit(":", 1)
                 if mate == "R1":
                     seq, qual = umi + seq, "I" * len(umi) + qual
-                out.write(f"{name}\n{seq}\n+\n{qual}\n")
+                out.write(f"@{name}\n{seq}\n+\n{qual}\n")
 
 
 def test_umis_at_the_start_of_read1_are_extracted(tmp_path_factory, panel_data):

@@ -50,7 +50,7 @@ def open_fastq(path: str):
     return open(path, "rb")
 
 
-def _mate_name(header: bytes) -> bytes:
+def mate_name(header: bytes) -> bytes:
     name = header[1:].split(maxsplit=1)[0] if len(header) > 1 else b""
     return name[:-2] if name.endswith((b"/1", b"/2")) else name
 
@@ -83,7 +83,7 @@ def _read_strict(fh, path: str, limit: int) -> tuple[list, int, int, set]:
                 f"{path}: record {record} has a quality character outside '!'..'~' (byte 0x{outside[0]:02x})"
             )
         seen.update(qual)
-        names.append(_mate_name(header))
+        names.append(mate_name(header))
         bases += len(seq)
     return names, len(names), bases, seen
 

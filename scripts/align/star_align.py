@@ -99,10 +99,6 @@ class StarFailure(RuntimeError):
     """STAR exited with an error other than a full disk."""
 
 
-class InputCheckFailed(Exception):
-    """The sample's input check (already run) failed: it is not aligned."""
-
-
 class SortMemoryShort(StarFailure):
     """STAR aligned every read, then had too little memory to sort the BAM; `needed` in bytes."""
 
@@ -190,24 +186,28 @@ def main(snakemake) -> None:
                             trim["threads"], sample, star_dir, sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
             star(trimmed1, trimmed2, sort_ram, plain=True)
 
-    checked = read_verdict(snakemake.input.check) if snakemake.input.get("check") else {"status": "ok"}
-    try:
-        if checked["status"] != "ok":  # targeted runs wait for the check: nothing from a failed input
-            raise InputCheckFailed()
-        align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
-    except (StarFailure, TrimFailure, InputCheckFailed) as failure:
-        check = checked if isinstance(failure, InputCheckFailed) else verdict(fq1, fq2)
-        if check["status"] == "ok":
-            if isinstance(failure, TrimFailure):
-                raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
-            raise
-        logging.warning("input failed its check (%s): aligning no reads", check["reason"])
+    def align_nothing(reason):  # a valid, empty alignment: the sample goes on to a "failed" report
+        logging.warning("input failed its check (%s): aligning no reads", reason)
         if trim:
-            write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html, check["reason"])
+            write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html, reason)
         empty = empty_pair(star_dir)
         star(*empty, MIN_SORT_MB * 2**20)
         for path in empty:
             os.remove(path)
+
+    checked = read_verdict(snakemake.input.check) if snakemake.input.get("check") else {"status": "ok"}
+    if checked["status"] != "ok":  # targeted runs wait for the check: nothing from a failed input
+        align_nothing(checked["reason"])
+    else:
+        try:
+            align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
+        except (StarFailure, TrimFailure) as failure:
+            check = verdict(fq1, fq2)
+            if check["status"] == "ok":
+                if isinstance(failure, TrimFailure):
+                    raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
+                raise
+            align_nothing(check["reason"])
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )

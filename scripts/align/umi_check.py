@@ -42,7 +42,7 @@ def first_records(path: str, limit: int = CHECKED_RECORDS):
 
     The file has passed the FASTQ check: records are whole.
     """
-    from align.fastq_check import open_fastq
+    from align.fastq_check import mate_name, open_fastq
 
     with open_fastq(path) as fh:
         for number in range(1, limit + 1):
@@ -50,9 +50,8 @@ def first_records(path: str, limit: int = CHECKED_RECORDS):
             fh.readline(), fh.readline()
             if not header:
                 return
-            words = header[1:].split()
-            name = words[0].decode(errors="replace") if words else ""
-            yield number, name[:-2] if name.endswith(("/1", "/2")) else name, seq.rstrip(b"\r\n")
+            name = mate_name(header.rstrip(b"\r\n")).decode(errors="replace")
+            yield number, name, seq.rstrip(b"\r\n")
 
 
 def umi_problem(fq1: str, fq2: str, umi: dict, limit: int = CHECKED_RECORDS) -> str | None:

@@ -23,7 +23,9 @@ import statistics
 import pysam
 
 from align.star_outputs import count, percent, read_gene_counts, read_log_final
+from common.cells import cell_number
 from common.fragments import SKIP_FLAGS, unclipped_five_prime
+from common.input_verdict import input_failure
 
 
 def star_log_metrics(path: str) -> dict:
@@ -83,14 +85,6 @@ def control_gene_reads(reads_per_gene: str, annotation, names: list) -> dict:
     return found
 
 
-def _number(text: str | None):
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def panel_metrics(summary_path: str, targets_path: str, control_names: list) -> dict:
     """The panel QC's figures the targeted gates read (None where panel QC measured nothing)."""
     import csv
@@ -99,12 +93,12 @@ def panel_metrics(summary_path: str, targets_path: str, control_names: list) -> 
         summary = next(csv.DictReader(fh, delimiter="\t"), {})
     with open(targets_path, newline="") as fh:
         targets = list(csv.DictReader(fh, delimiter="\t"))
-    molecules = [_number(t["molecules"]) for t in targets]
+    molecules = [cell_number(t["molecules"]) for t in targets]
     controls = [m for t, m in zip(targets, molecules) if t["gene"] in set(control_names) and m is not None]
     counted = [m for m in molecules if m is not None]
     return {
-        "on_target_pct": _number(summary.get("on_target_pct")),
-        "mean_family_size": _number(summary.get("mean_family_size")),
+        "on_target_pct": cell_number(summary.get("on_target_pct")),
+        "mean_family_size": cell_number(summary.get("mean_family_size")),
         "molecules_per_target": round(sum(counted) / len(targets), 1) if targets and counted else None,
         "control_primer_molecules_min": min(controls) if controls else None,
     }
@@ -139,9 +133,7 @@ def sample_metrics(sample: str, star_log: str, fastp_json: str | None, bam: str,
     row.pop("pairs_examined", None)
     row["control_reads_median"] = statistics.median(controls.values()) if controls else None
     row["control_genes"] = ",".join(f"{g}:{n}" for g, n in controls.items()) or "."
-    row["input_status"] = (
-        check.get("status", "ok") if check.get("status") == "ok" else f"{check['status']}: {check['reason']}"
-    )
+    row["input_status"] = input_failure(check) or "ok"
     return row
 
 

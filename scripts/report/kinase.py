@@ -123,16 +123,20 @@ def therapies_for(kb: KnowledgeBase, kinase: str, tumour_type: str | None) -> li
     for therapy in entry.get("therapies") or []:
         level, scope = level_for_sample(therapy, tumour_type, kb.oncotree)
         by_drug.setdefault(therapy["drug"], []).append({**therapy, "sample_level": level, "scope": scope})
+
+    def best_level_first(t):
+        return level_rank(t["sample_level"]), level_rank(t["level"])
+
     best_first = []
     for rated in by_drug.values():
-        rated.sort(key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
+        rated.sort(key=best_level_first)
         best = rated[0]
         best["other_indications"] = [
             f"level {t['level']} in {', '.join(t.get('tumour_types') or []) or 'its indication'}"
             for t in rated[1:]
         ]
         best_first.append(best)
-    return sorted(best_first, key=lambda t: (level_rank(t["sample_level"]), level_rank(t["level"])))
+    return sorted(best_first, key=best_level_first)
 
 
 def therapy_cell(therapies: list, resisted: dict | None = None) -> str:

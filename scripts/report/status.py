@@ -4,25 +4,19 @@ import csv
 
 from qc.gates import QcSettings, gate_results, sample_status
 
+from common.cells import cell_number
+
 
 def _rows(path: str) -> list:
     with open(path, newline="") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def _number(text):
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def status_block(metrics_path: str, evaluability_path: str, kinase_fusions: int, qc_config: dict,
                  assay: str = "whole_transcriptome") -> dict:  # fmt: skip
     """Status, reasons, every gate with its value, limit and source, and the per-kinase evaluability."""
     settings = QcSettings.from_config(qc_config)
-    metrics = {k: (_number(v) if k not in ("sample", "control_genes", "input_status", "gate_failures") else v)
+    metrics = {k: (cell_number(v) if k not in ("sample", "control_genes", "input_status", "gate_failures") else v)
                for k, v in _rows(metrics_path)[0].items()}  # fmt: skip
     input_status = metrics.get("input_status", "ok")
     input_failure = None if input_status == "ok" else input_status
@@ -30,8 +24,8 @@ def status_block(metrics_path: str, evaluability_path: str, kinase_fusions: int,
     status, reasons = sample_status(kinase_fusions, input_failure, failures)
     gates = gate_results(metrics, settings, assay)
     kinases = [
-        {"kinase": r["kinase"], "transcript": r["transcript"], "status": r["status"], "depth": _number(r["depth"]) or 0,
-         "lod_fraction": _number(r["lod_fraction"]), "reason": r["reason"]}
+        {"kinase": r["kinase"], "transcript": r["transcript"], "status": r["status"], "depth": cell_number(r["depth"]) or 0,
+         "lod_fraction": cell_number(r["lod_fraction"]), "reason": r["reason"]}
         for r in _rows(evaluability_path)
     ]  # fmt: skip
     return {"sample_status": status, "reasons": reasons, "input": input_status, "gates": gates, "kinases": kinases,

@@ -233,8 +233,8 @@ FASTP_REPORTS = (
 
 def fastp_report(wildcards):
     """fastp's JSON report of a sample, when trimming is on."""
-    if config["trim"]["enabled"]:
-        return {"fastp": f"{OUTDIR}/{wildcards.sample}/qc/fastp.json"}
+    if FASTP_REPORTS:
+        return {"fastp": FASTP_REPORTS["fastp_json"].format(sample=wildcards.sample)}
     return {}
 
 
@@ -245,7 +245,7 @@ def qc_inputs(wildcards):
     if PANEL_QC:
         files += expand(f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv", sample=SAMPLES)
     if config["trim"]["enabled"]:
-        files += expand(f"{OUTDIR}/{{sample}}/qc/fastp.json", sample=SAMPLES)
+        files += expand(FASTP_REPORTS["fastp_json"], sample=SAMPLES)
     return files
 
 
