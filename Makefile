@@ -23,7 +23,7 @@ demo-targeted: setup $(DEMO_TARGETED)/genome.fa
 # With validation.set.genome: reference the set is simulated from the config's own reference (your genome).
 VALIDATION_CONFIG ?= config/validation.yaml
 validate: setup
-	$(PY) scripts/validation_set.py --configfile $(VALIDATION_CONFIG)
+	$(PY) scripts/tools/validation_set.py --configfile $(VALIDATION_CONFIG)
 	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(VALIDATION_CONFIG)
 
 test: setup test-deps
@@ -86,16 +86,17 @@ python-deps:
 
 demo-data: $(DEMO)/genome.fa
 
-$(DEMO_TARGETED)/genome.fa: scripts/simulate.py $(wildcard scripts/simulation/*.py) scripts/common/sequtil.py | python-deps
-	$(PY) scripts/simulate.py --outdir $(DEMO_TARGETED) --profile targeted
+$(DEMO_TARGETED)/genome.fa: scripts/tools/simulate.py $(wildcard scripts/fusion_pipeline/simulation/*.py) scripts/fusion_pipeline/common/sequtil.py | python-deps
+	$(PY) scripts/tools/simulate.py --outdir $(DEMO_TARGETED) --profile targeted
 
-$(DEMO)/genome.fa: scripts/simulate.py $(wildcard scripts/simulation/*.py) scripts/common/sequtil.py | python-deps
-	$(PY) scripts/simulate.py --outdir $(DEMO)
+$(DEMO)/genome.fa: scripts/tools/simulate.py $(wildcard scripts/fusion_pipeline/simulation/*.py) scripts/fusion_pipeline/common/sequtil.py | python-deps
+	$(PY) scripts/tools/simulate.py --outdir $(DEMO)
 
 lint: setup demo-data
 	$(VENV)/bin/snakefmt --check Snakefile workflow/rules
 	$(VENV)/bin/ruff check scripts tests benchmarks
 	$(VENV)/bin/ruff format --check scripts tests benchmarks
+	cd scripts && PYTHONPATH=. ../$(VENV)/bin/lint-imports --config ../pyproject.toml
 	$(VENV)/bin/snakemake --lint
 
 format: setup
@@ -107,7 +108,7 @@ format: setup
 OUT ?= -
 kb-check: python-deps
 	@test -n "$(FASTA)" -a -n "$(GTF)" || { echo "usage: make kb-check FASTA=genome.fa GTF=genes.gtf [OUT=file]"; exit 2; }
-	$(PY) scripts/kb_check.py --fasta "$(FASTA)" --gtf "$(GTF)" --out "$(OUT)"
+	$(PY) scripts/tools/kb_check.py --fasta "$(FASTA)" --gtf "$(GTF)" --out "$(OUT)"
 
 benchmark: setup demo-data
 	$(PY) benchmarks/run.py

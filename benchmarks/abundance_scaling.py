@@ -20,7 +20,7 @@ import pysam
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from abundance.measure import CountSettings, wild_type_fragments  # noqa: E402
+from fusion_pipeline.common.wild_type import CountSettings, wild_type_fragments  # noqa: E402
 
 READ = 100
 DEPTH = 200  # reads covering any base

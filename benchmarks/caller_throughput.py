@@ -71,8 +71,8 @@ def generate(path: str, n: int, seed: int = 7, fusions: int = 500) -> None:
 
 def worker(path: str) -> None:
     """Child process: run the caller once and print seconds and calls."""
-    from call.builtin_caller import CallerParams, call_fusions
-    from common.annotation import Annotation
+    from fusion_pipeline.call.call_builtin import CallerParams, call_fusions
+    from fusion_pipeline.common.annotation import Annotation
 
     start = time.perf_counter()
     table, _ = call_fusions(path, Annotation({}), CallerParams())
@@ -84,9 +84,9 @@ def run_star_sample(pairs: int, workdir: str) -> str:
     """Simulate one sample of about `pairs` read pairs and run the workflow on it."""
     import yaml
 
-    from simulation.design import DEMO_DESIGN, SampleSpec
-    from simulation.genome import GENES
-    from simulation.simulate import write_dataset
+    from fusion_pipeline.simulation.design import DEMO_DESIGN, SampleSpec
+    from fusion_pipeline.simulation.genome import GENES
+    from fusion_pipeline.simulation.simulate import write_dataset
 
     base = DEMO_DESIGN[2]  # four fusions, EML4::ALK among them
     scale = pairs / 7000  # a demo sample holds about 7,000 pairs

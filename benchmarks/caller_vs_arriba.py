@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import caller_throughput  # noqa: E402
 import yaml  # noqa: E402
 
-from common.fusion_table import read_table  # noqa: E402
+from fusion_pipeline.common.fusion_table import read_table  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
@@ -78,8 +78,8 @@ def passing(out: Path, sample: str, caller: str) -> list | None:
 
 
 def simulated_set(name: str, workdir: Path) -> list:
-    from simulation.design import PROFILES
-    from simulation.simulate import write_profile
+    from fusion_pipeline.simulation.design import PROFILES
+    from fusion_pipeline.simulation.simulate import write_profile
 
     profile = PROFILES[name]
     data = write_profile(workdir / "data", name)

@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from align.star_align import star_command  # noqa: E402
-from reference.star_index import sa_index_nbases  # noqa: E402
-from simulation.design import DEMO_DESIGN  # noqa: E402
-from simulation.simulate import write_dataset  # noqa: E402
+from fusion_pipeline.align.star_align import star_command  # noqa: E402
+from fusion_pipeline.reference.star_index import sa_index_nbases  # noqa: E402
+from fusion_pipeline.simulation.design import DEMO_DESIGN  # noqa: E402
+from fusion_pipeline.simulation.simulate import write_dataset  # noqa: E402
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 PAIRS_AT_SCALE_1 = 7450  # the demo S1 at coverage_scale 1 (measured: 104,279 pairs at 14)

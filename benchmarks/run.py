@@ -38,7 +38,7 @@ DEMO = ROOT / "resources/demo"
 
 def demo_data() -> Path:
     if not (DEMO / "samples.tsv").exists():
-        from simulation.simulate import write_dataset
+        from fusion_pipeline.simulation.simulate import write_dataset
 
         write_dataset(DEMO)
     return DEMO

@@ -28,13 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from align.star_align import star_command  # noqa: E402
-from align.star_outputs import read_log_final  # noqa: E402
-from align.trim_stream import trimmed_stream  # noqa: E402
-from align.trimming import fastp_command  # noqa: E402
-from reference.star_index import sa_index_nbases  # noqa: E402
-from simulation.design import DEMO_DESIGN, PROFILES  # noqa: E402
-from simulation.simulate import write_dataset  # noqa: E402
+from fusion_pipeline.align.star_align import star_command  # noqa: E402
+from fusion_pipeline.align.trim_stream import trimmed_stream  # noqa: E402
+from fusion_pipeline.align.trimming import fastp_command  # noqa: E402
+from fusion_pipeline.common.star_outputs import read_log_final  # noqa: E402
+from fusion_pipeline.reference.star_index import sa_index_nbases  # noqa: E402
+from fusion_pipeline.simulation.design import DEMO_DESIGN, PROFILES  # noqa: E402
+from fusion_pipeline.simulation.simulate import write_dataset  # noqa: E402
 
 FASTP_OPTIONS = "-l 30 --disable_quality_filtering --dont_eval_duplication --trim_poly_g"  # the workflow's
 TRUSEQ = ["AGATCGGAAGAGCACACGTCTGAACTCCAGTCA", "AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT"]

@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule abundance_trend: a patient's fusions across timepoints (code: scripts/abundance/trend.py)."""
+"""Snakemake entry point of rule abundance_trend: a patient's fusions across timepoints (code: scripts/fusion_pipeline/abundance/abundance_trend.py)."""
 
-from abundance.trend import main
-from common.rulelog import run_rule
+from fusion_pipeline.abundance.abundance_trend import main
+from fusion_pipeline.common.rulelog import run_rule
 
 run_rule(main, snakemake)  # noqa: F821

@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule call_builtin: the built-in caller on STAR's chimeric output (code: scripts/call/builtin_caller.py)."""
+"""Snakemake entry point of rule call_builtin: the built-in caller on STAR's chimeric output (code: scripts/fusion_pipeline/call/call_builtin.py)."""
 
-from call.builtin_caller import main
-from common.rulelog import run_rule
+from fusion_pipeline.call.call_builtin import main
+from fusion_pipeline.common.rulelog import run_rule
 
 run_rule(main, snakemake)  # noqa: F821

@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule check_fastq: FASTQ pair checks (code: scripts/align/fastq_check.py)."""
+"""Snakemake entry point of rule check_fastq: FASTQ pair checks (code: scripts/fusion_pipeline/align/check_fastq.py)."""
 
-from align.fastq_check import main
-from common.rulelog import run_rule
+from fusion_pipeline.align.check_fastq import main
+from fusion_pipeline.common.rulelog import run_rule
 
 run_rule(main, snakemake)  # noqa: F821

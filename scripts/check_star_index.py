@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule check_star_index: a prebuilt STAR index against the FASTA and GTF (code: scripts/reference/star_index.py)."""
+"""Snakemake entry point of rule check_star_index: a prebuilt STAR index against the FASTA and GTF (code: scripts/fusion_pipeline/reference/check_star_index.py)."""
 
-from common.rulelog import run_rule
-from reference.star_index import check_main
+from fusion_pipeline.common.rulelog import run_rule
+from fusion_pipeline.reference.check_star_index import main
 
-run_rule(check_main, snakemake)  # noqa: F821
+run_rule(main, snakemake)  # noqa: F821

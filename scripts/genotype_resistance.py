@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule genotype_resistance: resistance hotspots genotyped from the BAM (code: scripts/report/resistance.py)."""
+"""Snakemake entry point of rule genotype_resistance: resistance hotspots genotyped from the BAM (code: scripts/fusion_pipeline/interpret/genotype_resistance.py)."""
 
-from common.rulelog import run_rule
-from report.resistance import main
+from fusion_pipeline.common.rulelog import run_rule
+from fusion_pipeline.interpret.genotype_resistance import main
 
 run_rule(main, snakemake)  # noqa: F821

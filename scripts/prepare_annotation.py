@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule prepare_annotation: check FASTA and GTF, clip the GTF to the FASTA (code: scripts/reference/star_index.py)."""
+"""Snakemake entry point of rule prepare_annotation: check FASTA and GTF, clip the GTF to the FASTA (code: scripts/fusion_pipeline/reference/prepare_annotation.py)."""
 
-from common.rulelog import run_rule
-from reference.star_index import prepare_main
+from fusion_pipeline.common.rulelog import run_rule
+from fusion_pipeline.reference.prepare_annotation import main
 
-run_rule(prepare_main, snakemake)  # noqa: F821
+run_rule(main, snakemake)  # noqa: F821

@@ -1,6 +1,6 @@
-"""Snakemake entry point of rule sample_trend: the patient's fusions up to this sample's timepoint (code: scripts/abundance/trend.py)."""
+"""Snakemake entry point of rule sample_trend: the patient's fusions up to this sample's timepoint (code: scripts/fusion_pipeline/abundance/sample_trend.py)."""
 
-from abundance.trend import main
-from common.rulelog import run_rule
+from fusion_pipeline.abundance.sample_trend import main
+from fusion_pipeline.common.rulelog import run_rule
 
 run_rule(main, snakemake)  # noqa: F821

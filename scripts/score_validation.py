@@ -1,7 +1,6 @@
-"""Snakemake entry point of rule score_validation: the run scored against its truth (code: scripts/validation/report.py)."""
+"""Snakemake entry point of rule score_validation: the run scored against its truth (code: scripts/fusion_pipeline/validate/score_validation.py)."""
 
-from validation.report import main
-
-from common.rulelog import run_rule
+from fusion_pipeline.common.rulelog import run_rule
+from fusion_pipeline.validate.score_validation import main
 
 run_rule(main, snakemake)  # noqa: F821

@@ -59,7 +59,7 @@ def write_config(workdir: Path, fasta: str, gtf: str, samples: str = "samples.ts
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """The generated demo dataset (genome, GTF, reads, truth) in a session directory."""
-    from simulation.simulate import write_dataset
+    from fusion_pipeline.simulation.simulate import write_dataset
 
     workdir = tmp_path_factory.mktemp("demo")
     result = write_dataset(workdir / "data")
@@ -86,7 +86,7 @@ def demo_reference(tmp_path_factory):
     """The simulator's genome and GTF (NTRK1 has its 796-aa transcript and the 760-aa isoform)."""
     import pysam
 
-    from simulation.simulate import build_genome, gtf_rows, write_fasta
+    from fusion_pipeline.simulation.simulate import build_genome, gtf_rows, write_fasta
 
     folder = tmp_path_factory.mktemp("demo_reference")
     contigs, genes = build_genome(seed=1)

@@ -4,15 +4,9 @@ import pysam
 import pytest
 from test_chimeric import record, write
 
-from abundance.measure import (
-    CountSettings,
-    FusionCounter,
-    abundance_values,
-    crosses,
-    wild_type_fragments,
-    wilson_interval,
-)
-from abundance.trend import add_changes, followed_fusions, same_breakpoints
+from fusion_pipeline.abundance.abundance_trend import add_changes, followed_fusions, same_breakpoints
+from fusion_pipeline.abundance.measure_abundance import FusionCounter, abundance_values, wilson_interval
+from fusion_pipeline.common.wild_type import CountSettings, crosses, wild_type_fragments
 
 # 5' partner on '+' with its exon ending at 1000 (1-based), next exon from 2001
 BREAKPOINT = 1000

@@ -2,11 +2,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT, SHARED_DATA
 
-from call.adapters import adapt, read_arriba, read_starfusion
-from call.builtin_caller import CallerParams, call_fusions
-from common.annotation import Annotation
-from common.errors import InputError
-from common.fusion_table import CONTRACT_COLUMNS, merge_callers
+from fusion_pipeline.call.adapt_calls import adapt, read_arriba, read_starfusion
+from fusion_pipeline.call.call_builtin import CallerParams, call_fusions
+from fusion_pipeline.common.annotation import Annotation
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.fusion_table import CONTRACT_COLUMNS, merge_callers
 
 DATA = ROOT / "tests" / "data"
 DERIVED = SHARED_DATA / "derived-star2.7.10b-arriba2.5.1-runs"

@@ -1,6 +1,6 @@
 import pytest
 
-from common.annotation import annotate_side, load_gtf, locate_in_transcript, strand_fits
+from fusion_pipeline.common.annotation import annotate_side, load_gtf, locate_in_transcript, strand_fits
 
 # gene P on '+': exons 101-200, 301-400, 501-600; gene M on '-': exons 2001-2100, 1801-1900, 1601-1700
 GTF = """\

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED_DATA
 
-from call.adapters import adapt, read_arriba
-from call.arriba_runner import (
+from fusion_pipeline.call.adapt_calls import adapt, read_arriba
+from fusion_pipeline.call.arriba import (
     ARRIBA_COLUMNS,
     Outcome,
     build_command,
@@ -18,8 +18,8 @@ from call.arriba_runner import (
     header_only_table,
     last_error_line,
 )
-from common.errors import ToolError
-from common.fusion_table import COLUMNS
+from fusion_pipeline.common.errors import ToolError
+from fusion_pipeline.common.fusion_table import COLUMNS
 
 NO_CHIMERIC = (
     "ERROR: no split reads or discordant mates found (STAR must either be run with '--chimOutType WithinBAM' "

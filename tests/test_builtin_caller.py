@@ -2,11 +2,11 @@ import pytest
 from test_annotation import GTF
 from test_chimeric import record, write
 
-from call.builtin_caller import CallerParams, assign_spanning, call_fusions
-from call.chimeric import cluster_split_reads, normalise, read_junctions, spanning_records
-from call.filters import FilterContext, promiscuous
-from common.annotation import Annotation, load_gtf
-from common.fusion_table import fusion_type
+from fusion_pipeline.call.call_builtin import CallerParams, assign_spanning, call_fusions
+from fusion_pipeline.call.filters import FilterContext, promiscuous
+from fusion_pipeline.common.annotation import Annotation, load_gtf
+from fusion_pipeline.common.chimeric import cluster_split_reads, normalise, read_junctions, spanning_records
+from fusion_pipeline.common.fusion_table import fusion_type
 
 # Q on c2 '+': exons 101-200, 301-400, 501-600; R on c1 '+' right after P (read-through neighbour)
 EXTRA = """\

@@ -6,10 +6,10 @@ import sys
 import pytest
 from conftest import ROOT, run_workflow, write_config
 
-from call.adapters import READERS
-from common.callers import REGISTRY, adapted, caller_path, check_callers, merge_order
-from common.errors import InputError
-from common.fusion_table import CALLER_ORDER
+from fusion_pipeline.call.adapt_calls import READERS
+from fusion_pipeline.common.callers import REGISTRY, adapted, caller_path, check_callers, merge_order
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.fusion_table import CALLER_ORDER
 
 
 def test_configured_callers_come_in_merge_order():
@@ -36,7 +36,7 @@ def test_paths_keep_the_sample_wildcard_for_rules():
 
 def test_registry_is_light_enough_for_the_dag():
     """common.smk imports it while parsing: no pandas or pysam."""
-    code = "import sys, common.callers; assert not {'pandas', 'pysam'} & set(sys.modules), sys.modules"
+    code = "import sys, fusion_pipeline.common.callers; assert not {'pandas', 'pysam'} & set(sys.modules), sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT / "scripts", check=True)
 
 

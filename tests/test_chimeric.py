@@ -2,7 +2,7 @@ import gzip
 
 import pytest
 
-from call.chimeric import (
+from fusion_pipeline.common.chimeric import (
     cigar_anchors,
     cigar_geometry,
     cluster_split_reads,
@@ -10,7 +10,7 @@ from call.chimeric import (
     read_junctions,
     spanning_records,
 )
-from common.errors import InputError
+from fusion_pipeline.common.errors import InputError
 
 HEADER = (
     "chr_donorA\tbrkpt_donorA\tstrand_donorA\tchr_acceptorB\tbrkpt_acceptorB\tstrand_acceptorB\tjunction_type\t"

@@ -4,8 +4,8 @@ import lzma
 
 import pytest
 
-from align.fastq_check import check_pair, scan_fastq, verdict
-from common.errors import InputError
+from fusion_pipeline.align.check_fastq import check_pair, scan_fastq, verdict
+from fusion_pipeline.common.errors import InputError
 
 
 def records(n, prefix="r", length=8):

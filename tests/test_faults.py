@@ -190,7 +190,7 @@ def test_full_disk_is_reported_before_star_writes(tiny_disk, demo_data):
 
 
 def test_atomic_write_leaves_nothing_on_a_full_disk(tiny_disk):
-    from common.rulelog import atomic_write
+    from fusion_pipeline.common.rulelog import atomic_write
 
     with open(tiny_disk / "filler", "wb") as fh:
         fh.write(b"\0" * (shutil.disk_usage(tiny_disk).free - 4096))

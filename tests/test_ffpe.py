@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from conftest import run_workflow, write_config
 
-from common.fusion_table import read_table
-from simulation.simulate import write_profile
+from fusion_pipeline.common.fusion_table import read_table
+from fusion_pipeline.simulation.simulate import write_profile
 
 pytestmark = pytest.mark.workflow
 

@@ -10,13 +10,19 @@ import pandas as pd
 import pysam
 import pytest
 
-from call.background import Background
-from call.builtin_caller import CallerParams, candidate_table
-from call.chimeric import cluster_split_reads, normalise, read_junctions
-from call.filters import NAMES, REGISTRY, FilterContext, apply_filters
-from call.region_lists import keyword_matches, pair_matches, read_region_list
-from common.annotation import load_gtf
-from simulation.genome import build_genome, exon_boundary, genomic_position, gtf_rows, write_fasta
+from fusion_pipeline.call.background import Background
+from fusion_pipeline.call.call_builtin import CallerParams, candidate_table
+from fusion_pipeline.call.filters import NAMES, REGISTRY, FilterContext, apply_filters
+from fusion_pipeline.call.region_lists import keyword_matches, pair_matches, read_region_list
+from fusion_pipeline.common.annotation import load_gtf
+from fusion_pipeline.common.chimeric import cluster_split_reads, normalise, read_junctions
+from fusion_pipeline.simulation.genome import (
+    build_genome,
+    exon_boundary,
+    genomic_position,
+    gtf_rows,
+    write_fasta,
+)
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +171,7 @@ def test_junction_moves_onto_exon_boundaries_within_its_homology(extended):
     five, three = true_fusion(extended, "EML4", 13, "ALK", 20)
     for t in (1, 2, 3):  # shift earlier in the read while the sequence allows it
         retained5 = fasta.fetch(five[0], five[1] - t, five[1]).upper()
-        from common.sequtil import revcomp
+        from fusion_pipeline.common.sequtil import revcomp
 
         before3 = revcomp(fasta.fetch(three[0], three[1], three[1] + t).upper())  # ALK is on '-'
         if retained5 != before3:

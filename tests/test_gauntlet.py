@@ -14,10 +14,10 @@ import shutil
 import pytest
 from conftest import run_workflow, write_config
 
-from call.filters import NAMES
-from common.fusion_table import read_table
-from simulation.design import PROFILES
-from simulation.simulate import write_dataset
+from fusion_pipeline.call.filters import NAMES
+from fusion_pipeline.common.fusion_table import read_table
+from fusion_pipeline.simulation.design import PROFILES
+from fusion_pipeline.simulation.simulate import write_dataset
 
 pytestmark = pytest.mark.workflow
 ARRIBA = shutil.which("arriba") is not None

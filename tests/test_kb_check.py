@@ -6,9 +6,9 @@ import pysam
 import pytest
 from conftest import ROOT, SHARED_DATA
 
-from common.annotation import load_gtf
-from common.knowledge_base import load_hotspots, load_kinases
-from reference.kb_check import (
+from fusion_pipeline.common.annotation import load_gtf
+from fusion_pipeline.common.knowledge_base import load_hotspots, load_kinases
+from fusion_pipeline.reference.kb_check import (
     ProteinFacts,
     check_knowledge_base,
     check_protein,
@@ -110,7 +110,7 @@ def test_ros1_mane_select_is_refused_when_the_clinical_transcript_is_missing(tmp
     fai = tmp_path / "genome.fa.fai"
     fasta_path = str(EASYFUSE / "Homo_sapiens.GRCh38.110_minigenome.fa")
     pysam.faidx(fasta_path, "--fai-idx", str(fai))
-    from reference.star_index import clip_gtf, fasta_lengths
+    from fusion_pipeline.reference.prepare_annotation import clip_gtf, fasta_lengths
 
     rows, _ = clip_gtf(open(gtf), fasta_lengths(fasta_path))
     (tmp_path / "clipped.gtf").write_text("".join(rows))
@@ -128,7 +128,7 @@ def test_domain_ranges_sit_on_the_kinase_motifs_of_the_translated_protein(tmp_pa
     """The stated domains start at the glycine-rich loop and hold the HRD and DFG motifs (real sequence)."""
     import re
 
-    from reference.star_index import clip_gtf, fasta_lengths
+    from fusion_pipeline.reference.prepare_annotation import clip_gtf, fasta_lengths
 
     fasta_path = str(EASYFUSE / "Homo_sapiens.GRCh38.110_minigenome.fa")
     rows, _ = clip_gtf(

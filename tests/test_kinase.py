@@ -1,11 +1,11 @@
 import pytest
 from conftest import ROOT
 
-from common.annotation import Transcript
-from common.errors import InputError
-from common.knowledge_base import load_knowledge_base
-from common.yamlio import load_yaml
-from report.kinase import (
+from fusion_pipeline.common.annotation import Transcript
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.knowledge_base import load_knowledge_base
+from fusion_pipeline.common.yamlio import load_yaml
+from fusion_pipeline.interpret.annotate_kinases import (
     domain_retained,
     reading_frame,
     tier_for,
@@ -115,7 +115,7 @@ def test_knowledge_base_errors_name_the_file(tmp_path):
 
 
 def _call_at_exon_boundaries(genes, gene5, exon5, gene3, exon3) -> dict:
-    from simulation.simulate import exon_boundary
+    from fusion_pipeline.simulation.simulate import exon_boundary
 
     g5, g3 = genes[gene5], genes[gene3]
     return {
@@ -131,11 +131,11 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
     """FGFR3 (5' kinase) joined at the end of exon 17 (codon 758): retained, in frame; BLCA tier I, GB 3B."""
     import pysam
 
-    from common.annotation import load_gtf
-    from common.knowledge_base import load_hotspots
-    from reference.kb_check import check_knowledge_base
-    from report.kinase import annotate_call
-    from simulation.simulate import build_genome
+    from fusion_pipeline.common.annotation import load_gtf
+    from fusion_pipeline.common.knowledge_base import load_hotspots
+    from fusion_pipeline.interpret.annotate_kinases import annotate_call
+    from fusion_pipeline.reference.kb_check import check_knowledge_base
+    from fusion_pipeline.simulation.simulate import build_genome
 
     folder, _ = demo_reference
     _, genes = build_genome(seed=1)
@@ -167,10 +167,10 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
 
 
 def test_unverified_kinase_transcript_gives_review_not_actionable(demo_reference):
-    from common.annotation import load_gtf
-    from reference.kb_check import ClinicalChoice
-    from report.kinase import annotate_call
-    from simulation.simulate import build_genome
+    from fusion_pipeline.common.annotation import load_gtf
+    from fusion_pipeline.common.clinical_annotation import ClinicalChoice
+    from fusion_pipeline.interpret.annotate_kinases import annotate_call
+    from fusion_pipeline.simulation.simulate import build_genome
 
     folder, _ = demo_reference
     _, genes = build_genome(seed=1)

@@ -5,9 +5,10 @@ import gzip
 
 import pytest
 
-from abundance.molecules import JunctionMolecules, count_molecules, fragment_umis, umi_from_name
-from abundance.targeted import apply_panel, panel_verdict, primed_gene, read_panel
-from common.errors import InputError
+from fusion_pipeline.call.merge_calls import apply_panel, panel_verdict
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.molecules import JunctionMolecules, count_molecules, fragment_umis, umi_from_name
+from fusion_pipeline.common.panel import primed_gene, read_panel
 
 pytest.importorskip("umi_tools", reason="umi_tools not installed (requirements-umi.txt, make setup)")
 
@@ -82,7 +83,7 @@ def test_junction_molecules_group_umis_per_junction(tmp_path):
 
 def test_simulated_families_count_as_their_molecules(tmp_path):
     """The panel simulator's PCR families with UMI errors: reads per UMI inflate, molecules do not."""
-    from simulation.panel import write_panel
+    from fusion_pipeline.simulation.panel import write_panel
 
     write_panel(tmp_path, seed=3)
     with open(tmp_path / "molecules.tsv") as fh:

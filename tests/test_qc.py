@@ -3,13 +3,13 @@
 import gzip
 
 import pytest
-from qc.evaluability import breakpoint_junctions, detection_limit
-from qc.gates import QcSettings, gate_failures, sample_status
-from qc.metrics import star_log_metrics
 from scipy.stats import binom
 
-from align.fastq_check import verdict
-from common.annotation import Transcript
+from fusion_pipeline.align.check_fastq import verdict
+from fusion_pipeline.common.annotation import Transcript
+from fusion_pipeline.common.qc_gates import QcSettings, gate_failures, sample_status
+from fusion_pipeline.qc.kinase_evaluability import breakpoint_junctions, detection_limit
+from fusion_pipeline.qc.qc_metrics import star_log_metrics
 
 
 def test_detection_limit_is_the_binomial_95_percent_point():

@@ -11,7 +11,7 @@ from conftest import SHARED_DATA, run_workflow, write_config
 from test_adapters import _close
 from test_workflow_alignment import chimeric_breakpoints
 
-from common.fusion_table import read_table
+from fusion_pipeline.common.fusion_table import read_table
 
 pytestmark = [
     pytest.mark.workflow,

@@ -1,7 +1,8 @@
 import pytest
 
-from common.errors import InputError
-from reference.star_index import clip_gtf, fasta_lengths, sa_index_nbases, star_mem_mb
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.reference_files import fasta_lengths, sa_index_nbases, star_mem_mb
+from fusion_pipeline.reference.prepare_annotation import clip_gtf
 
 ATTRS = 'gene_id "G1"; gene_name "ABC"; transcript_id "T1";'
 

@@ -8,9 +8,9 @@ import sys
 import pytest
 from conftest import ROOT, run_workflow, write_config
 
-import common.reference_check as reference_check
-from common.errors import InputError
-from common.reference_check import check_reference, fasta_headers
+import fusion_pipeline.common.reference_check as reference_check
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.reference_check import check_reference, fasta_headers
 
 NAMED = 'gene_id "G1"; transcript_id "T1"; gene_name "ABL1";'
 UNNAMED = 'gene_id "G1"; transcript_id "T1";'
@@ -92,7 +92,7 @@ def test_fasta_headers_of_a_file(tmp_path):
 
 def test_the_check_is_light_enough_for_the_parse():
     code = (
-        "import sys, common.reference_check; "
+        "import sys, fusion_pipeline.common.reference_check; "
         "assert not {'pandas', 'pysam', 'numpy'} & set(sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT / "scripts", check=True)

@@ -9,9 +9,9 @@ from conftest import ROOT
 pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements.txt)")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from common.annotation import Annotation  # noqa: E402
-from common.knowledge_base import load_knowledge_base  # noqa: E402
-from report.sample_report import build_report, render_html  # noqa: E402
+from fusion_pipeline.common.annotation import Annotation  # noqa: E402
+from fusion_pipeline.common.knowledge_base import load_knowledge_base  # noqa: E402
+from fusion_pipeline.report.write_report import build_report, render_html  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
@@ -79,8 +79,8 @@ def test_markup_in_input_is_shown_as_text(tmp_path):
 
 
 def test_validation_report_renders_offline_and_shows_input_as_text(tmp_path):
-    from validation.report import render_html as render_validation
-    from validation.score import concordance, score
+    from fusion_pipeline.validate.score import concordance, score
+    from fusion_pipeline.validate.score_validation import render_html as render_validation
 
     evil = "<script>window.__pwned=1;alert(1)</script>"
     truth = [{"genes": ("EML4", "ALK"), "expected_fraction": str(f), "depth": "100", "replicate": str(r)}

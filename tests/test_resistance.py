@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from common.annotation import Transcript
-from common.errors import InputError
-from common.knowledge_base import load_hotspots
-from report.resistance import (
+from fusion_pipeline.common.annotation import Transcript
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.knowledge_base import load_hotspots
+from fusion_pipeline.interpret.genotype_resistance import (
     GenotypeSettings,
     assess,
     compare_with_previous,

@@ -7,9 +7,9 @@ import textwrap
 import pytest
 from conftest import ROOT, run_workflow, write_config
 
-from common.errors import InputError
-from common.outdir_lock import lock_outdir
-from common.run_status import account, exit_failures, read_run_status, write_run_status
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.outdir_lock import lock_outdir
+from fusion_pipeline.common.run_status import account, exit_failures, read_run_status, write_run_status
 
 ROWS = [
     {"sample": "A", "status": "fusion detected", "finding": "actionable kinase fusion", "reason": "."},
@@ -45,7 +45,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     sys.path.insert(0, {scripts!r})
-    from common.outdir_lock import lock_outdir
+    from fusion_pipeline.common.outdir_lock import lock_outdir
     handle = lock_outdir({outdir!r})
     print("locked", flush=True)
     time.sleep(120)

@@ -1,7 +1,7 @@
 import pytest
 
-from common.errors import InputError
-from common.samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
 
 
 @pytest.fixture

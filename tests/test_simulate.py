@@ -1,8 +1,8 @@
-from common.sequtil import STOP_CODONS, revcomp
-from simulation.design import DEMO_DESIGN, FusionSpec, SampleSpec
-from simulation.genome import build_genome, exon_boundary, gtf_rows
-from simulation.library import classify_fragment
-from simulation.simulate import write_dataset
+from fusion_pipeline.common.sequtil import STOP_CODONS, revcomp
+from fusion_pipeline.simulation.design import DEMO_DESIGN, FusionSpec, SampleSpec
+from fusion_pipeline.simulation.genome import build_genome, exon_boundary, gtf_rows
+from fusion_pipeline.simulation.library import classify_fragment
+from fusion_pipeline.simulation.simulate import write_dataset
 
 
 def test_genes_have_canonical_introns_and_stop_free_cds():
@@ -73,7 +73,7 @@ def test_reads_come_in_flow_cell_order_with_mates_paired(tmp_path):
     """FlowCellOrder: every pair once, mates together, not in molecule (gene) order, the same for the same seed."""
     import io
 
-    from simulation.library import FlowCellOrder
+    from fusion_pipeline.simulation.library import FlowCellOrder
 
     pairs = [
         (f"@g{n // 100}_{n}\nACGT\n+\nIIII\n", f"@g{n // 100}_{n}\nTTTT\n+\nIIII\n") for n in range(1000)

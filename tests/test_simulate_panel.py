@@ -1,13 +1,13 @@
-"""The targeted (anchored multiplex PCR) profile of the simulator: scripts/simulation/panel.py."""
+"""The targeted (anchored multiplex PCR) profile of the simulator: scripts/fusion_pipeline/simulation/panel.py."""
 
 import csv
 import gzip
 
 import pytest
 
-from common.sequtil import revcomp
-from simulation.panel import READ_LENGTH, UMI_ERROR, write_panel
-from simulation.simulate import main
+from fusion_pipeline.common.sequtil import revcomp
+from fusion_pipeline.simulation.panel import READ_LENGTH, UMI_ERROR, write_panel
+from fusion_pipeline.simulation.simulate import main
 
 OUTPUTS = ["genome.fa", "genes.gtf", "panel.bed", "reads/T1_R1.fastq.gz", "reads/T1_R2.fastq.gz",
            "samples.tsv", "truth.tsv", "molecules.tsv"]  # fmt: skip

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from conftest import ROOT, output_tables, run_workflow, workflow_env, write_config
 
-from simulation.simulate import DEMO_DESIGN, write_dataset
+from fusion_pipeline.simulation.simulate import DEMO_DESIGN, write_dataset
 
 PLUGIN = ROOT / ".slurm-plugin"
 CLUSTER = ROOT / "tests/slurm/cluster.sh"

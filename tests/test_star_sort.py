@@ -6,8 +6,9 @@ import pysam
 import pytest
 from conftest import run_workflow, write_config
 
-from align.star_align import SortMemoryShort, align_sorting_once_more, raise_star_failure, sort_ram_mb
-from common.errors import InputError
+from fusion_pipeline.align.star_align import align_sorting_once_more, sort_ram_mb
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.star_failure import SortMemoryShort, raise_star_failure
 
 STAR_SORT_ERROR = (
     "EXITING because of fatal ERROR: not enough memory for BAM sorting: \n"

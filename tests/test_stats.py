@@ -9,7 +9,7 @@ from scipy.stats import binomtest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from common.stats import clopper_pearson, wilson_interval  # noqa: E402
+from fusion_pipeline.common.stats import clopper_pearson, wilson_interval  # noqa: E402
 
 CASES = [(k, n) for n in (1, 2, 5, 20, 100, 517) for k in sorted({0, 1, n // 3, n // 2, n - 1, n})]
 

@@ -10,13 +10,13 @@ import gzip
 
 import pytest
 from conftest import ROOT, workflow_command, workflow_env, write_config
-from qc.gates import GATES, QcSettings, gate_failures, gates_for
-from qc.metrics import METRIC_COLUMNS, metric_columns, panel_metrics
 
-from abundance.targeted import alias_table, check_panel_genes, gtf_genes
-from align.umi_check import umi_problem, umi_verdict
-from common.errors import InputError
-from common.yamlio import load_yaml
+from fusion_pipeline.align.umi_check import umi_problem, umi_verdict
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.panel import alias_table, check_panel_genes, gtf_genes
+from fusion_pipeline.common.qc_gates import GATES, QcSettings, gate_failures, gates_for
+from fusion_pipeline.common.yamlio import load_yaml
+from fusion_pipeline.qc.qc_metrics import METRIC_COLUMNS, metric_columns, panel_metrics
 
 KINASES = load_yaml(str(ROOT / "config/kinases.yaml"))
 
@@ -106,7 +106,7 @@ def test_the_knowledge_base_aliases_resolve_to_its_genes():
 def test_an_alias_panel_stops_the_workflow_before_any_job(tmp_path):
     import subprocess
 
-    from simulation.panel import write_panel
+    from fusion_pipeline.simulation.panel import write_panel
 
     write_panel(tmp_path / "data", seed=1)
     bed = (tmp_path / "data/panel.bed").read_text().replace("NTRK1_exon11", "TRKA_exon11")
@@ -211,7 +211,7 @@ def test_panel_metrics_from_the_panel_qc_tables(tmp_path):
 
 def test_umis_one_substitution_apart_at_two_ligation_sites_are_two_molecules():
     pytest.importorskip("umi_tools")
-    from abundance.molecules import count_molecules
+    from fusion_pipeline.common.molecules import count_molecules
 
     umis = ["AAAACCCC"] * 20 + ["AAAACCCT"] * 3  # directional: the smaller family would join the larger
     assert count_molecules(umis) == 1

@@ -3,9 +3,9 @@
 import pytest
 from conftest import ROOT
 
-from common.knowledge_base import load_knowledge_base
-from report.kinase import therapies_for, therapy_cell
-from report.resistance_effect import defeated_drugs, resistance_effect, resistance_sentence
+from fusion_pipeline.common.knowledge_base import load_knowledge_base
+from fusion_pipeline.common.resistance_effect import defeated_drugs, resistance_effect, resistance_sentence
+from fusion_pipeline.common.therapies import therapies_for, therapy_cell
 
 KB = load_knowledge_base(
     str(ROOT / "config/kinases.yaml"),

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from align import trim_stream
-from align.trim_stream import PairRelay
+from fusion_pipeline.align import trim_stream
+from fusion_pipeline.align.trim_stream import PairRelay
 
 SIZE = 4 << 20  # 4 MB a mate: far more than a pipe holds (64 kB; 1 MB at most unprivileged)
 

@@ -3,8 +3,8 @@
 import pytest
 from conftest import ROOT
 
-from common.errors import InputError
-from common.tumour_types import level_for_sample, load_oncotree
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.tumour_types import level_for_sample, load_oncotree
 
 ONCOTREE = load_oncotree(str(ROOT / "config/oncotree.tsv"))
 

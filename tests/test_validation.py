@@ -1,4 +1,4 @@
-"""Analytical validation (scripts/validation/): statistics, fusion names, scoring, and `make validate`'s run."""
+"""Analytical validation (scripts/fusion_pipeline/validate/): statistics, fusion names, scoring, and `make validate`'s run."""
 
 import json
 import math
@@ -8,18 +8,19 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, run_workflow
-from validation.names import parse_fusion_name, relation
-from validation.score import concordance, read_truth, score
-from validation.stats import (
+
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.fusion_names import parse_fusion_name, relation
+from fusion_pipeline.common.stats import clopper_pearson
+from fusion_pipeline.common.truth import read_truth
+from fusion_pipeline.validate.score import concordance, score
+from fusion_pipeline.validate.stats import (
     abundance_agreement,
     coefficient_of_variation,
     lod_by_hit_rate,
     probit_lod,
     proportion,
 )
-
-from common.errors import InputError
-from common.stats import clopper_pearson
 
 
 def test_clopper_pearson_against_hand_computed_values():
@@ -106,7 +107,7 @@ def test_concordance_counts_found_missed_extra_and_reciprocal_calls(tmp_path):
 @pytest.fixture(scope="module")
 def quick_validation(tmp_path_factory):
     """`make validate` with the quick profile, in a scratch directory."""
-    from validation.design import PROFILES, write_validation_set
+    from fusion_pipeline.simulation.validation_set import PROFILES, write_validation_set
 
     work = tmp_path_factory.mktemp("validate")
     config = yaml.safe_load((ROOT / "config/validation-quick.yaml").read_text())
@@ -176,7 +177,7 @@ def test_a_lab_truth_file_shows_misses_and_extra_calls(quick_validation, tmp_pat
 
 def test_tier_and_actionability_come_from_the_same_breakpoints():
     """Two calls of one gene pair: the best supported is scored with its own tier, not the other's."""
-    from validation.score import sample_calls
+    from fusion_pipeline.validate.score import sample_calls
 
     fusions = [
         {"fusion": "EML4::ALK", "gene5": "EML4", "gene3": "ALK", "breakpoint5": "c:1:+", "breakpoint3": "c:9:-",
@@ -194,7 +195,7 @@ def test_tier_and_actionability_come_from_the_same_breakpoints():
 
 def test_the_simulated_truth_expects_tier_i_for_nsclc_approvals_and_ii_for_fgfr3():
     """AMP/ASCO/CAP 2017: an FDA approval in NSCLC (or tumour-agnostic) is tier I, elsewhere only tier II."""
-    from validation.design import PROFILES, validation_design
+    from fusion_pipeline.simulation.validation_set import PROFILES, validation_design
 
     _, truth = validation_design(PROFILES["full"])
     tiers = {r["fusion"]: r["expected_tier"] for r in truth if r["fusion"] != "none"}
@@ -230,14 +231,14 @@ def test_a_call_with_another_tier_than_expected_is_tier_discordant():
     assert (summary["actionability_concordance"]["k"], summary["actionability_concordance"]["n"]) == (2, 2)
     assert summary["tier_discordant"] == [{"sample": "A", "fusion": "ETV6::NTRK3", "tier": "II",
                                            "expected_tier": "I", "junction_reads": "2", "spanning_pairs": "1"}]  # fmt: skip
-    from validation.report import render_html
+    from fusion_pipeline.validate.score_validation import render_html
 
     html = render_html({**summary, "truth": "t.tsv", "caller": "builtin", "by_caller": {}}, rows)
     assert "Tier discordant (1): A ETV6::NTRK3 tier II, expected I" in html
 
 
 def test_configured_fusions_are_grouped_so_no_sample_holds_a_gene_twice():
-    from validation.design import fusion_groups, fusions_from_config
+    from fusion_pipeline.simulation.validation_set import fusion_groups, fusions_from_config
 
     fusions, expectations = fusions_from_config([
         {"gene5": "CD74", "exon5": 6, "gene3": "ROS1", "exon3": 34},

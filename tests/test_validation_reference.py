@@ -11,21 +11,21 @@ import pysam
 import pytest
 import yaml
 from conftest import ROOT, SHARED_DATA, run_workflow
-from validation.design import SetProfile, write_validation_set
 
-from common.annotation import Transcript, load_gtf
-from common.errors import InputError
-from common.sequtil import revcomp
-from simulation.design import FusionSpec, SampleSpec, reference_artefacts
-from simulation.genome import genomic_position
-from simulation.reference import (
+from fusion_pipeline.common.annotation import Transcript, load_gtf
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.sequtil import revcomp
+from fusion_pipeline.simulation.design import FusionSpec, SampleSpec, reference_artefacts
+from fusion_pipeline.simulation.genome import genomic_position
+from fusion_pipeline.simulation.reference import (
     choose_transcript,
     clinical_transcripts,
     exon_sequences,
     junction_frame,
     reference_genes,
 )
-from simulation.simulate import fusion_transcript, write_samples
+from fusion_pipeline.simulation.simulate import fusion_transcript, write_samples
+from fusion_pipeline.simulation.validation_set import SetProfile, write_validation_set
 
 EASYFUSE = SHARED_DATA / "easyfuse-grch38-minigenome"
 MINI_FASTA = EASYFUSE / "Homo_sapiens.GRCh38.110_minigenome.fa"
@@ -126,7 +126,7 @@ def test_frame_of_a_junction_from_exon_lengths_and_cds_offsets(tiny_reference):
 
 
 def test_an_out_of_frame_fusion_is_warned_and_not_expected_actionable(tiny_reference, tmp_path, capsys):
-    import validation_set
+    from fusion_pipeline.simulation import validation_set
 
     _, _, gtf = tiny_reference
     data = tmp_path / "set"
@@ -143,7 +143,7 @@ def test_an_out_of_frame_fusion_is_warned_and_not_expected_actionable(tiny_refer
         }},
     }  # fmt: skip
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
-    validation_set.main(["--configfile", str(tmp_path / "config.yaml")])
+    validation_set.cli(["--configfile", str(tmp_path / "config.yaml")])
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("WARNING")]
     assert warnings == [
         "WARNING: MINUS::SHIFT (MINUS e1::SHIFT e2) is out of frame on T1 and T5: expected_actionable becomes no "
@@ -289,7 +289,7 @@ def _artefact_reads(fastq) -> Counter:
 def minigenome_set(tmp_path_factory):
     """validation_set.py on the lab's reference (one CD74::ROS1 library at 25 %, one negative with the
     artefact classes), then the workflow and its scoring, run once for the tests below (about 35 s)."""
-    import validation_set
+    from fusion_pipeline.simulation import validation_set
 
     tmp_path = tmp_path_factory.mktemp("minigenome_set")
     config = {
@@ -303,7 +303,7 @@ def minigenome_set(tmp_path_factory):
     }  # fmt: skip
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     start = time.perf_counter()
-    validation_set.main(["--configfile", str(tmp_path / "config.yaml")])
+    validation_set.cli(["--configfile", str(tmp_path / "config.yaml")])
     result = run_workflow(tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     return {"dir": tmp_path, "elapsed": time.perf_counter() - start}

@@ -2,10 +2,16 @@
 
 from types import SimpleNamespace
 
-from common.callers import REGISTRY
-from common.versions import UNKNOWN, caller_versions, parse_version, read_version_file, tool_version
-from report.sample_report import collect_versions
-from report.summary import SUMMARY_COLUMNS, tool_versions
+from fusion_pipeline.common.callers import REGISTRY
+from fusion_pipeline.common.versions import (
+    UNKNOWN,
+    caller_versions,
+    parse_version,
+    read_version_file,
+    tool_version,
+)
+from fusion_pipeline.report.run_summary import SUMMARY_COLUMNS, tool_versions
+from fusion_pipeline.report.write_report import collect_versions
 
 
 def test_versions_are_parsed_from_each_tools_output():

@@ -5,8 +5,8 @@ import csv
 import pytest
 from conftest import run_workflow, write_config
 
-from common.fusion_table import read_table
-from simulation.simulate import FusionSpec, SampleSpec, write_dataset
+from fusion_pipeline.common.fusion_table import read_table
+from fusion_pipeline.simulation.simulate import FusionSpec, SampleSpec, write_dataset
 
 pytestmark = pytest.mark.workflow
 

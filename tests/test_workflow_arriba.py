@@ -7,8 +7,8 @@ import pytest
 from conftest import run_workflow, workflow_env, write_config
 from test_arriba_runner import NO_CHIMERIC, NO_NORMAL, fake_arriba
 
-from call.arriba_runner import header_only_table
-from common.fusion_table import read_table
+from fusion_pipeline.call.arriba import header_only_table
+from fusion_pipeline.common.fusion_table import read_table
 
 pytestmark = pytest.mark.workflow
 

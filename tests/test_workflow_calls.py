@@ -3,8 +3,8 @@
 import pytest
 from test_adapters import _close
 
-from abundance.measure import ABUNDANCE_COLUMNS
-from common.fusion_table import CONTRACT_COLUMNS, read_table
+from fusion_pipeline.abundance.measure_abundance import ABUNDANCE_COLUMNS
+from fusion_pipeline.common.fusion_table import CONTRACT_COLUMNS, read_table
 
 pytestmark = pytest.mark.workflow
 

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from conftest import ROOT, run_workflow
 
-from common.fusion_table import read_table
+from fusion_pipeline.common.fusion_table import read_table
 
 pytestmark = pytest.mark.workflow
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from conftest import run_workflow, write_config
 
-from common.fusion_table import read_table
-from simulation.design import DEMO_DESIGN
-from simulation.genome import GENES
+from fusion_pipeline.common.fusion_table import read_table
+from fusion_pipeline.simulation.design import DEMO_DESIGN
+from fusion_pipeline.simulation.genome import GENES
 
 pytestmark = pytest.mark.workflow
 

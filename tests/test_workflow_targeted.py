@@ -1,6 +1,6 @@
 """A targeted (anchored multiplex PCR) panel end to end: molecules, abundance on the primed side, panel QC.
 
-The simulator's `targeted` profile (scripts/simulation/panel.py) holds LMNA
+The simulator's `targeted` profile (scripts/fusion_pipeline/simulation/panel.py) holds LMNA
 exon 2 :: NTRK1 exon 11 in 40 molecules against 60 wild-type NTRK1 molecules
 (true abundance 0.40), PCR families of mean size 20 with UMI errors, and PCR
 chimeras between targets. The same reads are run as a targeted assay with
@@ -28,7 +28,7 @@ def _tsv(path):
 
 @pytest.fixture(scope="module")
 def panel_data(tmp_path_factory):
-    from simulation.panel import write_panel
+    from fusion_pipeline.simulation.panel import write_panel
 
     data = tmp_path_factory.mktemp("panel_data")
     write_panel(data, seed=1)

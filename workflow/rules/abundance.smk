@@ -2,7 +2,7 @@ rule measure_abundance:
     input:
         unpack(panel_input),
         check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
-        calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in CALLERS],
+        calls=f"{OUTDIR}/{{sample}}/callers/merged.tsv",
         kinases=config["knowledge_base"]["kinases"],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
@@ -23,18 +23,16 @@ rule measure_abundance:
         mem_mb=rule_resources("measure_abundance", "mem_mb", 1000),
         runtime=rule_resources("measure_abundance", "runtime", 30),
     params:
-        callers=CALLERS,
         settings=config["abundance"],
         assay=config["assay"],
         umi=config["umi"],
-        min_molecules=config["builtin"]["targeted"]["min_molecules"],
     script:
         "../../scripts/measure_abundance.py"
 
 
 rule abundance_trend:
     input:
-        unpack(lambda wildcards: trend_inputs(PATIENT_SAMPLES[wildcards.patient])),
+        unpack(lambda wildcards: trend_inputs(RUN.patient_samples[wildcards.patient])),
     output:
         tsv=f"{OUTDIR}/patients/{{patient}}/abundance_trend.tsv",
         svg=report(
@@ -54,8 +52,8 @@ rule abundance_trend:
         runtime=rule_resources("abundance_trend", "runtime", 30),
     params:
         patient=lambda wildcards: wildcards.patient,
-        samples=lambda wildcards: PATIENT_SAMPLES[wildcards.patient],
-        timepoints=lambda wildcards: timepoints(PATIENT_SAMPLES[wildcards.patient]),
+        samples=lambda wildcards: RUN.patient_samples[wildcards.patient],
+        timepoints=lambda wildcards: timepoints(RUN.patient_samples[wildcards.patient]),
         settings=config["abundance"],
     script:
         "../../scripts/abundance_trend.py"
@@ -81,7 +79,7 @@ rule sample_trend:
         mem_mb=rule_resources("sample_trend", "mem_mb", 2000),
         runtime=rule_resources("sample_trend", "runtime", 30),
     params:
-        patient=lambda wildcards: SAMPLES[wildcards.sample]["patient"],
+        patient=lambda wildcards: RUN.samples[wildcards.sample]["patient"],
         samples=lambda wildcards: samples_up_to(wildcards.sample),
         timepoints=lambda wildcards: timepoints(samples_up_to(wildcards.sample)),
         settings=config["abundance"],

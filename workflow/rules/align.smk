@@ -14,7 +14,7 @@ rule check_fastq:
         mem_mb=rule_resources("check_fastq", "mem_mb", 500),
         runtime=rule_resources("check_fastq", "runtime", 60),
     params:
-        umi=config["umi"] if TARGETED else {},
+        umi=config["umi"] if RUN.targeted else {},
     script:
         "../../scripts/check_fastq.py"
 
@@ -42,8 +42,8 @@ rule extract_umis:
         "../../scripts/extract_umis.py"
 
 
-# One STAR run serves every caller (parameters in scripts/align/star_align.py). With trim.enabled,
-# fastp streams its trimmed reads into STAR in the same job (scripts/align/trim_stream.py): adapter
+# One STAR run serves every caller (parameters in scripts/fusion_pipeline/align/star_align.py). With trim.enabled,
+# fastp streams its trimmed reads into STAR in the same job (scripts/fusion_pipeline/align/trim_stream.py): adapter
 # read-through of short FFPE inserts, poly-G tails and reads left too short are removed, and no
 # trimmed copy is written. Trimming and STAR do not wait for check_fastq: the check runs beside
 # them, and its verdict gates every interpreting step.

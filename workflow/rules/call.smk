@@ -31,7 +31,7 @@ rule call_builtin:
 
 
 # Arriba by name from PATH (its conda env with --sdm conda); a sample without any chimeric read gets
-# header-only tables (zero calls), any other Arriba failure stops the job (scripts/call/arriba_runner.py).
+# header-only tables (zero calls), any other Arriba failure stops the job (scripts/fusion_pipeline/call/arriba.py).
 rule arriba:
     input:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
@@ -54,7 +54,7 @@ rule arriba:
     params:
         settings=config["arriba"],
     script:
-        "../../scripts/run_arriba.py"
+        "../../scripts/arriba.py"
 
 
 rule star_fusion:
@@ -110,3 +110,39 @@ rule adapt_calls:
         caller=lambda wildcards: wildcards.caller,
     script:
         "../../scripts/adapt_calls.py"
+
+
+# Every caller's calls merged into one row per breakpoint and judged as one table: a targeted
+# run's calls pass or fail on junction molecules here (scripts/fusion_pipeline/call/merge_calls.py).
+rule merge_calls:
+    input:
+        unpack(panel_input),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
+        calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in RUN.callers],
+        kinases=config["knowledge_base"]["kinases"],
+        junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
+    output:
+        calls=f"{OUTDIR}/{{sample}}/callers/merged.tsv",
+        filter_counts=f"{OUTDIR}/{{sample}}/callers/merged_filter_counts.tsv",
+    log:
+        f"{OUTDIR}/logs/merge_calls/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/merge_calls/{{sample}}.tsv"
+    priority: 1
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("merge_calls", "mem_mb", 1000),
+        runtime=rule_resources("merge_calls", "runtime", 30),
+    params:
+        callers=RUN.callers,
+        assay=config["assay"],
+        umi=config["umi"],
+        min_anchor=config["abundance"]["min_anchor"],
+        min_molecules=config["targeted"]["min_molecules"],
+        filters=config["targeted"]["filters"],
+    script:
+        "../../scripts/merge_calls.py"

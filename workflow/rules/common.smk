@@ -8,20 +8,13 @@ from snakemake.utils import validate
 
 sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 
-from common.callers import REGISTRY, adapted, caller_path, check_callers  # noqa: E402
-from common.samplesheet import (
-    SAFE_NAME,
-    InputError,
-    read_sample_sheet,
-    timepoint_order,
-)  # noqa: E402
-from reference.star_index import missing_index_files, prebuilt_index_mb, star_mem_mb  # noqa: E402
-from common.knowledge_base import load_hotspots, load_knowledge_base  # noqa: E402
-from common.tumour_types import load_oncotree  # noqa: E402
-from abundance.targeted import check_panel_genes, read_panel  # noqa: E402
-from common.yamlio import load_yaml  # noqa: E402
-from common import outdir_lock, run_status  # noqa: E402
-from align.star_align import sort_ram_mb  # noqa: E402
+from fusion_pipeline.common.callers import REGISTRY, adapted, caller_path  # noqa: E402
+from fusion_pipeline.common.errors import InputError  # noqa: E402
+from fusion_pipeline.common.samplesheet import SAFE_NAME  # noqa: E402
+from fusion_pipeline.common.reference_files import prebuilt_index_mb, star_mem_mb  # noqa: E402
+from fusion_pipeline.common.run_config import load_run  # noqa: E402
+from fusion_pipeline.common import outdir_lock, run_status  # noqa: E402
+from fusion_pipeline.align.star_align import sort_ram_mb  # noqa: E402
 
 
 def fail(message):
@@ -29,9 +22,8 @@ def fail(message):
     sys.exit(f"ERROR: {message}")
 
 
-def validated_config(config):
-    from common.reference_check import check_reference
-
+def schema_checked(config):
+    """The config with the schema's defaults, or one line naming the key at fault."""
     try:
         validate(config, "../schemas/config.schema.yaml")
     except WorkflowError as err:
@@ -48,109 +40,24 @@ def validated_config(config):
             (line for line in detail if line.strip() and "Error validating" not in line), detail[0]
         )
         fail(f"configuration: {reason.strip()}")
-    try:  # the registry, not the schema, knows the callers
-        config["callers"] = check_callers(config["callers"])
-    except InputError as err:
-        fail(f"configuration: {err}")
-    for key in ("fasta", "gtf"):
-        path = config["reference"][key]
-        if not os.path.isfile(path):
-            fail(f"configuration: reference.{key} file not found: {path}")
-    try:  # here, not in prepare_annotation: no job starts on a GTF that cannot serve
-        check_reference(config["reference"]["fasta"], config["reference"]["gtf"])
-    except InputError as err:
-        fail(err)
-    for section, key in [("knowledge_base", k) for k in config["knowledge_base"]] + [
-        ("builtin", "known_fusions"),
-        ("builtin", "blacklist"),
-    ]:
-        path = config[section].get(key)
-        if not path:
-            continue
-        # the shipped knowledge base and lists are found from any working directory
-        shipped = os.path.join(workflow.basedir, path)
-        if not os.path.isabs(path) and not os.path.exists(path) and os.path.exists(shipped):
-            config[section][key] = path = shipped
-        if section == "builtin" and not os.path.isfile(path):
-            fail(f"configuration: builtin.{key} file not found: {path}")
-    try:
-        kb = load_knowledge_base(
-            config["knowledge_base"]["kinases"],
-            config["knowledge_base"]["actionability"],
-            config["knowledge_base"]["tumour_types"],
-        )
-        load_hotspots(config["knowledge_base"]["resistance_hotspots"], kb.kinases["genes"])
-    except InputError as err:
-        fail(f"knowledge base: {err}")
     return config
 
 
-config = validated_config(config)
-OUTDIR = config["outdir"].rstrip("/")
-PREBUILT_INDEX = config["reference"].get("star_index")
-if PREBUILT_INDEX and missing_index_files(PREBUILT_INDEX):
-    fail(
-        f"configuration: reference.star_index {PREBUILT_INDEX} is not a STAR index "
-        f"(missing {', '.join(missing_index_files(PREBUILT_INDEX))})"
-    )
-
+# Every start-up check is load_run's (scripts/fusion_pipeline/common/run_config.py, unit-tested).
 try:
-    SAMPLE_ROWS = read_sample_sheet(
-        config["samples"],
-        tumour_types=load_oncotree(config["knowledge_base"]["tumour_types"]).parents,
+    RUN = load_run(
+        schema_checked(config), workflow.basedir, check_panel_against_gtf=workflow.is_main_process
     )
 except InputError as err:
     fail(err)
-
+for warning in RUN.warnings:
+    print(f"WARNING: {warning}", file=sys.stderr)
 try:  # the schema documents the sheet; read_sample_sheet already gave precise errors
-    for row in SAMPLE_ROWS:
+    for row in RUN.samples.values():
         validate(row, "../schemas/samples.schema.yaml")
 except WorkflowError as err:
     fail(f"sample sheet {config['samples']}: {str(err).splitlines()[0]}")
-
-SAMPLES = {row["sample"]: row for row in SAMPLE_ROWS}
-CALLERS = config["callers"]  # in merge order (common/callers.py)
-if "starfusion" in CALLERS and not os.path.isdir(config["starfusion"].get("genome_lib_dir", "")):
-    fail("configuration: callers has 'starfusion' but starfusion.genome_lib_dir is not a directory")
-TARGETED = config["assay"] == "targeted"
-UMI_IN_READS = TARGETED and config["umi"]["location"] != "read_name"
-if UMI_IN_READS and "length" not in config["umi"]:
-    fail(f"configuration: umi.location {config['umi']['location']} needs umi.length")
-if config.get("panel"):
-    try:
-        read_panel(config["panel"])
-        # every target's gene resolved against the GTF's gene rows (1.3 s for a GRCh38 GTF), once,
-        # in the process that plans the run: not again in each cluster job
-        if workflow.is_main_process:
-            check_panel_genes(
-                config["panel"],
-                config["reference"]["gtf"],
-                load_yaml(config["knowledge_base"]["kinases"]),
-            )
-    except InputError as err:
-        fail(err)
-VALIDATION = config.get("validation")
-VALIDATION_SAMPLES = []  # the samples the truth file names, in its order
-VALIDATION_DIR = (VALIDATION or {}).get("outdir", f"{OUTDIR}/validation").rstrip("/")
-if VALIDATION:
-    if not os.path.isfile(VALIDATION["truth"]):
-        fail(f"configuration: validation.truth file not found: {VALIDATION['truth']}")
-    with open(VALIDATION["truth"], encoding="utf-8-sig") as fh:
-        header = fh.readline().rstrip("\r\n").split("\t")
-        if "sample" not in header or "fusion" not in header:
-            fail(f"{VALIDATION['truth']}: a truth file needs the columns sample and fusion")
-        column = header.index("sample")
-        for line in fh:
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) > column and fields[column] and fields[column] not in VALIDATION_SAMPLES:
-                VALIDATION_SAMPLES.append(fields[column])
-    missing = [s for s in VALIDATION_SAMPLES if s not in SAMPLES]
-    if missing:
-        fail(
-            f"{VALIDATION['truth']}: sample {missing[0]} is not in the sample sheet {config['samples']}"
-        )
-PATIENT_SAMPLES = timepoint_order(SAMPLE_ROWS)
-FOLLOWED_PATIENTS = [p for p, samples in PATIENT_SAMPLES.items() if len(samples) > 1]
+OUTDIR = RUN.outdir  # in every path of every rule
 
 
 # The sheet's names are checked against this pattern (and reserved folder names) when it is
@@ -161,13 +68,13 @@ wildcard_constraints:
 
 
 def get_fastqs(wildcards):
-    row = SAMPLES[wildcards.sample]
+    row = RUN.samples[wildcards.sample]
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
 
 
 def raw_fastqs(wildcards):
     """The reads before trimming: with UMIs at the start of a read, umi_tools' extracted reads."""
-    if UMI_IN_READS:
+    if RUN.umi_in_reads:
         return {
             "fq1": f"{OUTDIR}/{wildcards.sample}/umi/R1.fastq.gz",
             "fq2": f"{OUTDIR}/{wildcards.sample}/umi/R2.fastq.gz",
@@ -178,19 +85,16 @@ def raw_fastqs(wildcards):
 def targeted_check_input(wildcards):
     """Targeted runs: the alignment waits for the input check (panel samples are small, and a
     sample without UMIs is then never aligned); whole transcriptome: it runs beside the check."""
-    return {"check": f"{OUTDIR}/{wildcards.sample}/qc/fastq_check.tsv"} if TARGETED else {}
+    return {"check": f"{OUTDIR}/{wildcards.sample}/qc/fastq_check.tsv"} if RUN.targeted else {}
 
 
 def panel_input(wildcards):
     return {"panel": config["panel"]} if config.get("panel") else {}
 
 
-PANEL_QC = TARGETED and bool(config.get("panel"))
-
-
 def panel_qc_input(wildcards):
     """A targeted sample's panel QC, for its report (only with a panel file)."""
-    if PANEL_QC:
+    if RUN.panel_qc:
         return {
             "panel_qc": f"{OUTDIR}/{wildcards.sample}/qc/panel_qc_mqc.tsv",
             "panel_targets": f"{OUTDIR}/{wildcards.sample}/qc/panel_targets.tsv",
@@ -240,12 +144,12 @@ def fastp_report(wildcards):
 
 def qc_inputs(wildcards):
     """The per-sample files MultiQC reads: STAR's logs, and fastp's reports when trimming."""
-    files = expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=SAMPLES)
+    files = expand(f"{OUTDIR}/{{sample}}/star/Log.final.out", sample=RUN.samples)
     files.append(f"{OUTDIR}/qc/fusion_status_mqc.tsv")
-    if PANEL_QC:
-        files += expand(f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv", sample=SAMPLES)
+    if RUN.panel_qc:
+        files += expand(f"{OUTDIR}/{{sample}}/qc/panel_qc_mqc.tsv", sample=RUN.samples)
     if config["trim"]["enabled"]:
-        files += expand(FASTP_REPORTS["fastp_json"], sample=SAMPLES)
+        files += expand(FASTP_REPORTS["fastp_json"], sample=RUN.samples)
     return files
 
 
@@ -271,19 +175,19 @@ def caller_version_input(wildcards):
     """version_<caller>: the version file each external caller's rule records."""
     return {
         f"version_{caller}": caller_path(REGISTRY[caller].version_file, OUTDIR, wildcards.sample)
-        for caller in CALLERS
+        for caller in RUN.callers
         if REGISTRY[caller].version_file
     }
 
 
 def samples_up_to(sample):
     """The patient's samples in timepoint order, up to and including `sample`."""
-    samples = PATIENT_SAMPLES[SAMPLES[sample]["patient"]]
+    samples = RUN.patient_samples[RUN.samples[sample]["patient"]]
     return samples[: samples.index(sample) + 1]
 
 
 def timepoints(samples):
-    return [SAMPLES[s]["timepoint"] for s in samples]
+    return [RUN.samples[s]["timepoint"] for s in samples]
 
 
 def trend_inputs(samples):
@@ -306,7 +210,7 @@ def sample_trend_input(wildcards):
 
 def previous_sample(wildcards):
     """The patient's sample at the timepoint before this one, or None."""
-    samples = PATIENT_SAMPLES[SAMPLES[wildcards.sample]["patient"]]
+    samples = RUN.patient_samples[RUN.samples[wildcards.sample]["patient"]]
     index = samples.index(wildcards.sample)
     return samples[index - 1] if index else None
 
@@ -347,8 +251,8 @@ def star_memory(rule_name):
     configured = config.get("resources", {}).get(rule_name, {}).get("mem_mb")
     if configured:
         return configured
-    if PREBUILT_INDEX:
-        return prebuilt_index_mb(PREBUILT_INDEX)
+    if RUN.prebuilt_index:
+        return prebuilt_index_mb(RUN.prebuilt_index)
     return star_mem_mb(os.path.getsize(config["reference"]["fasta"]), config["star"]["sa_sparse"])
 
 
@@ -365,14 +269,17 @@ def star_align_memory(wildcards):
 
 def star_index_input(wildcards):
     """The index STAR aligns to: the lab's own (once checked), else the one this workflow builds."""
-    if PREBUILT_INDEX:
-        return {"index": PREBUILT_INDEX, "index_check": f"{OUTDIR}/reference/star_index_check.tsv"}
+    if RUN.prebuilt_index:
+        return {
+            "index": RUN.prebuilt_index,
+            "index_check": f"{OUTDIR}/reference/star_index_check.tsv",
+        }
     return {"index": f"{OUTDIR}/reference/star_index"}
 
 
 def final_outputs():
     outputs = []
-    for sample in SAMPLES:
+    for sample in RUN.samples:
         outputs += [
             f"{OUTDIR}/{sample}/star/Aligned.sortedByCoord.out.bam.bai",
             f"{OUTDIR}/{sample}/star/Chimeric.out.junction",
@@ -384,15 +291,15 @@ def final_outputs():
             f"{OUTDIR}/{sample}/qc/metrics.tsv",
             f"{OUTDIR}/{sample}/qc/kinase_evaluability.tsv",
         ]
-        if PANEL_QC:
+        if RUN.panel_qc:
             outputs.append(f"{OUTDIR}/{sample}/qc/panel_qc_mqc.tsv")
-    for patient in FOLLOWED_PATIENTS:
+    for patient in RUN.followed_patients:
         outputs += [
             f"{OUTDIR}/patients/{patient}/abundance_trend.tsv",
             f"{OUTDIR}/patients/{patient}/abundance_trend.svg",
         ]
-    if VALIDATION:
-        outputs += [f"{VALIDATION_DIR}/summary.json", f"{VALIDATION_DIR}/report.html"]
+    if RUN.validation:
+        outputs += [f"{RUN.validation_dir}/summary.json", f"{RUN.validation_dir}/report.html"]
     outputs += [
         f"{OUTDIR}/reference/kb_check.tsv",
         f"{OUTDIR}/summary.tsv",

@@ -1,4 +1,4 @@
-# QC metrics and gates per sample (scripts/qc/metrics.py, gates.py); a targeted run's gates read panel QC.
+# QC metrics and gates per sample (scripts/fusion_pipeline/qc/qc_metrics.py, gates.py); a targeted run's gates read panel QC.
 rule qc_metrics:
     input:
         unpack(fastp_report),
@@ -30,7 +30,7 @@ rule qc_metrics:
         "../../scripts/qc_metrics.py"
 
 
-# Could this sample show a fusion of each kinase, and down to what fraction (scripts/qc/evaluability.py)?
+# Could this sample show a fusion of each kinase, and down to what fraction (scripts/fusion_pipeline/qc/kinase_evaluability.py)?
 rule kinase_evaluability:
     input:
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
@@ -60,7 +60,7 @@ rule kinase_evaluability:
         "../../scripts/kinase_evaluability.py"
 
 
-# Targeted panels: reads, molecules, family size and on-target share per target (scripts/qc/panel.py);
+# Targeted panels: reads, molecules, family size and on-target share per target (scripts/fusion_pipeline/qc/panel_qc.py);
 # nothing is counted from an input that failed its check (no UMIs, say).
 rule panel_qc:
     input:

@@ -36,7 +36,7 @@ rule check_star_index:
         mem_mb=rule_resources("check_star_index", "mem_mb", 1000),
         runtime=rule_resources("check_star_index", "runtime", 30),
     params:
-        index=PREBUILT_INDEX,
+        index=RUN.prebuilt_index,
         sjdb_overhang=config["star"]["sjdb_overhang"],
     script:
         "../../scripts/check_star_index.py"

@@ -1,73 +1,4 @@
-# One job per step of a sample's interpretation. `group` sends a sample's steps after STAR (calling,
-# abundance, QC, annotation, resistance, report and its trend) to a cluster as one job: thousands
-# of samples still mean one queue entry each, not ten. `priority: 1` on the chain from the call
-# to the report (calling, abundance, annotation, resistance, report) runs it before the QC steps
-# beside it, which only the report waits for.
-rule annotate_kinases:
-    input:
-        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
-        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
-        gtf=f"{OUTDIR}/reference/annotation.gtf",
-        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
-        kinases=config["knowledge_base"]["kinases"],
-        actionability=config["knowledge_base"]["actionability"],
-        tumour_types=config["knowledge_base"]["tumour_types"],
-    output:
-        f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
-    log:
-        f"{OUTDIR}/logs/annotate_kinases/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/annotate_kinases/{{sample}}.tsv"
-    priority: 1
-    group:
-        "interpret_{sample}"
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=rule_resources("annotate_kinases", "mem_mb", 2000),
-        runtime=rule_resources("annotate_kinases", "runtime", 30),
-    params:
-        sample=lambda wildcards: SAMPLES[wildcards.sample],
-        min_support=config["actionability"]["min_support_tier1"],
-    script:
-        "../../scripts/annotate_kinases.py"
-
-
-rule genotype_resistance:
-    input:
-        unpack(previous_resistance_input),
-        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
-        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
-        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
-        fasta=config["reference"]["fasta"],
-        fai=f"{OUTDIR}/reference/genome.fa.fai",
-        gtf=f"{OUTDIR}/reference/annotation.gtf",
-        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
-        kinases=config["knowledge_base"]["kinases"],
-        hotspots=config["knowledge_base"]["resistance_hotspots"],
-    output:
-        f"{OUTDIR}/{{sample}}/resistance.tsv",
-    log:
-        f"{OUTDIR}/logs/genotype_resistance/{{sample}}.log",
-    benchmark:
-        f"{OUTDIR}/benchmarks/genotype_resistance/{{sample}}.tsv"
-    priority: 1
-    group:
-        "interpret_{sample}"
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=rule_resources("genotype_resistance", "mem_mb", 2000),
-        runtime=rule_resources("genotype_resistance", "runtime", 30),
-    params:
-        previous_sample=previous_sample,
-        resistance=config["resistance"],
-    script:
-        "../../scripts/genotype_resistance.py"
-
-
+# Rendering only: the report, the run summary and MultiQC from what the stages before decided.
 rule write_report:
     input:
         unpack(sample_trend_input),
@@ -109,10 +40,10 @@ rule write_report:
         mem_mb=rule_resources("write_report", "mem_mb", 2000),
         runtime=rule_resources("write_report", "runtime", 30),
     params:
-        sample=lambda wildcards: SAMPLES[wildcards.sample],
+        sample=lambda wildcards: RUN.samples[wildcards.sample],
         assay=config["assay"],
         qc=config["qc"],
-        callers=CALLERS,
+        callers=RUN.callers,
         fasta_name=os.path.basename(config["reference"]["fasta"]),
         gtf_name=os.path.basename(config["reference"]["gtf"]),
     script:
@@ -121,8 +52,8 @@ rule write_report:
 
 rule run_summary:
     input:
-        reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=SAMPLES),
-        metrics=expand(f"{OUTDIR}/{{sample}}/qc/metrics.tsv", sample=SAMPLES),
+        reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=RUN.samples),
+        metrics=expand(f"{OUTDIR}/{{sample}}/qc/metrics.tsv", sample=RUN.samples),
     output:
         qc=f"{OUTDIR}/qc_metrics.tsv",
         multiqc=f"{OUTDIR}/qc/fusion_status_mqc.tsv",
@@ -169,4 +100,4 @@ rule multiqc:
         mem_mb=rule_resources("multiqc", "mem_mb", 2000),
         runtime=rule_resources("multiqc", "runtime", 20),
     script:
-        "../../scripts/run_multiqc.py"
+        "../../scripts/multiqc.py"

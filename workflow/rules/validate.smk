@@ -1,20 +1,22 @@
-# Analytical validation: the run's calls scored against a truth file (scripts/validation/).
+# Analytical validation: the run's calls scored against a truth file (scripts/fusion_pipeline/validate/).
 rule score_validation:
     input:
         truth=config.get("validation", {}).get("truth", "validation-truth-not-configured"),
-        fusions=expand(f"{OUTDIR}/{{sample}}/fusions.tsv", sample=VALIDATION_SAMPLES),
-        kinase_calls=expand(f"{OUTDIR}/{{sample}}/kinase_fusions.tsv", sample=VALIDATION_SAMPLES),
-        reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=VALIDATION_SAMPLES),
-        # per sample, each caller's own table, in CALLERS order
+        fusions=expand(f"{OUTDIR}/{{sample}}/fusions.tsv", sample=RUN.validation_samples),
+        kinase_calls=expand(
+            f"{OUTDIR}/{{sample}}/kinase_fusions.tsv", sample=RUN.validation_samples
+        ),
+        reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=RUN.validation_samples),
+        # per sample, each caller's own table, in RUN.callers order
         caller_tables=[
             f"{OUTDIR}/{sample}/callers/{caller}.tsv"
-            for sample in VALIDATION_SAMPLES
-            for caller in CALLERS
+            for sample in RUN.validation_samples
+            for caller in RUN.callers
         ],
     output:
-        summary=f"{VALIDATION_DIR}/summary.json",
-        html=f"{VALIDATION_DIR}/report.html",
-        concordance=f"{VALIDATION_DIR}/concordance.tsv",
+        summary=f"{RUN.validation_dir}/summary.json",
+        html=f"{RUN.validation_dir}/report.html",
+        concordance=f"{RUN.validation_dir}/concordance.tsv",
     log:
         f"{OUTDIR}/logs/score_validation/score_validation.log",
     benchmark:
@@ -26,7 +28,7 @@ rule score_validation:
         mem_mb=rule_resources("score_validation", "mem_mb", 2000),
         runtime=rule_resources("score_validation", "runtime", 30),
     params:
-        samples=VALIDATION_SAMPLES,
-        callers=CALLERS,
+        samples=RUN.validation_samples,
+        callers=RUN.callers,
     script:
         "../../scripts/score_validation.py"

@@ -1,0 +1,178 @@
+"""STAR alignment of one sample, then a BAM index: one run serves every caller.
+
+Chimeric.out.junction (format 1) feeds the built-in caller and STAR-Fusion,
+chimeric alignments inside the BAM feed Arriba; the chimeric parameters are
+Arriba's recommended set. Free space is checked first, so a full disk is
+reported up front and not as a truncated BAM.
+"""
+
+import glob
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+
+from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.star_failure import SortMemoryShort, StarFailure, raise_star_failure
+
+# Arriba's recommended STAR parameters plus Junctions output for STAR-Fusion.
+CHIMERIC_PARAMETERS = [
+    "--outFilterMultimapNmax", "50", "--peOverlapNbasesMin", "10", "--alignSplicedMateMapLminOverLmate", "0.5",
+    "--alignSJstitchMismatchNmax", "5", "-1", "5", "5", "--chimSegmentMin", "10",
+    "--chimOutType", "Junctions", "WithinBAM", "HardClip", "--chimJunctionOverhangMin", "10",
+    "--chimScoreDropMax", "30", "--chimScoreJunctionNonGTAG", "0", "--chimScoreSeparation", "1",
+    "--chimSegmentReadGapMax", "3", "--chimMultimapNmax", "50", "--chimOutJunctionFormat", "1",
+]  # fmt: skip
+
+# STAR sizes its sorting bins from the first reads: reads in locus order (samtools fastq of a
+# sorted BAM, a simulator writing gene by gene) put every alignment into one bin, whose sort then
+# needs about the whole BAM in memory. Measured: 4.75 M pairs of 2 x 100 reads, 2.07 GB of FASTQ,
+# asked for --limitBAMsortRAM 2477928092 (1.2 bytes per FASTQ byte). gzip shrinks Illumina FASTQ
+# about 4x, so the estimate is 4.8x the gzipped size; plain FASTQ counts at its own size.
+SORT_BYTES_PER_FASTQ_BYTE = 1.2
+GZIP_EXPANSION = 4.0
+MIN_SORT_MB = 1000
+
+
+def sort_ram_mb(fastqs: list) -> int:
+    """--limitBAMsortRAM in MB for these input FASTQs: enough for the worst (locus-ordered) case."""
+    size = sum(
+        os.path.getsize(p) * (GZIP_EXPANSION if p.endswith(".gz") else 1.0)
+        for p in fastqs
+        if os.path.exists(p)
+    )
+    return max(MIN_SORT_MB, int(size * SORT_BYTES_PER_FASTQ_BYTE / 1e6) + 1)
+
+
+def space_needed(fastqs: list) -> int:
+    """Bytes to expect: sorted BAM and temporary files, about 3x the gzipped input, plus 50 MB."""
+    return 3 * sum(os.path.getsize(path) for path in fastqs) + 50 * 2**20
+
+
+def check_free_space(directory: str, needed: int) -> None:
+    os.makedirs(directory, exist_ok=True)
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        raise InputError(
+            f"{directory}: only {free / 2**20:.0f} MB free on the output device, "
+            f"STAR needs about {needed / 2**20:.0f} MB; free space or set another outdir"
+        )
+
+
+def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra, plain: bool = False) -> list:
+    """STAR's alignment; `plain` reads uncompressed FASTQ (the trimmed stream) without a decompressor."""
+    return [
+        "STAR", "--runThreadN", str(threads), "--genomeDir", index, "--genomeLoad", "NoSharedMemory",
+        "--readFilesIn", fq1, fq2, *([] if plain else ["--readFilesCommand", "gzip", "-cdf"]),
+        "--outFileNamePrefix", prefix,
+        "--outSAMtype", "BAM", "SortedByCoordinate", "--limitBAMsortRAM", str(sort_ram),
+        "--outSAMunmapped", "Within", "--outSAMstrandField", "intronMotif",
+        "--outSAMattributes", "NH", "HI", "AS", "nM", "NM", "MD", "--quantMode", "GeneCounts",
+        *CHIMERIC_PARAMETERS, *shlex.split(extra or ""),
+    ]  # fmt: skip
+
+
+def run_star(command: list, prefix: str, log) -> None:
+    shutil.rmtree(prefix + "_STARtmp", ignore_errors=True)  # left behind by a killed run
+    logging.info("running: %s", shlex.join(command))
+    log.flush()
+    result = subprocess.run(command, stdout=log, stderr=log)
+    shutil.rmtree(prefix + "_STARtmp", ignore_errors=True)
+    if result.returncode != 0:
+        raise_star_failure(result.returncode, os.path.dirname(prefix), [prefix + "Log.out", log.name])
+
+
+def empty_pair(directory: str) -> tuple[str, str]:
+    """Two empty gzipped FASTQ files: STAR aligns them into valid, empty outputs."""
+    import gzip
+
+    paths = tuple(os.path.join(directory, f".empty_R{i}.fastq.gz") for i in (1, 2))
+    for path in paths:
+        with gzip.open(path, "wb"):
+            pass
+    return paths
+
+
+def align_sorting_once_more(align, sample: str, sort_mb: int) -> None:
+    """align(fq1, fq2, sort_ram); when STAR aligned every read but ran short of memory to sort them,
+    once more with the figure STAR asked for (5 % over), saying so in one line."""
+    import sys
+
+    try:
+        align()
+        return
+    except SortMemoryShort as short:
+        needed_mb = -(-short.needed * 21 // 20 // 2**20)
+    message = (f"WARNING: sample {sample}: STAR needs {needed_mb} MB to sort its BAM, more than the {sort_mb} MB "
+               f"given (reads in locus order?); aligning again with {needed_mb} MB. On a cluster, set "
+               f"star.sort_ram_mb: {needed_mb}")  # fmt: skip
+    logging.warning(message.removeprefix("WARNING: "))
+    print(message, file=sys.__stderr__, flush=True)
+    try:
+        align(sort_ram=needed_mb * 2**20)
+    except SortMemoryShort as again:
+        raise InputError(
+            f"sample {sample}: STAR still needs --limitBAMsortRAM {again.needed} after a retry with {needed_mb} MB; "
+            f"set star.sort_ram_mb to at least {-(-again.needed // 2**20)}"
+        ) from None
+
+
+def main(snakemake) -> None:
+    """fastp (trim.enabled) streams into STAR; both run beside the FASTQ check. If either fails and the
+    check (run here) finds the input broken, no reads are aligned instead, so the sample goes on to a
+    "failed" report with the check's reason."""
+    import sys
+
+    from fusion_pipeline.align.check_fastq import verdict
+    from fusion_pipeline.align.trim_stream import TrimFailure, trimmed_stream
+    from fusion_pipeline.align.trimming import write_empty_report
+    from fusion_pipeline.common.errors import ToolError
+    from fusion_pipeline.common.input_verdict import read_verdict
+
+    star_dir = os.path.dirname(snakemake.output.bam)
+    os.makedirs(star_dir, exist_ok=True)
+    fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
+    check_free_space(star_dir, space_needed([fq1, fq2]))
+    prefix = star_dir + "/"
+    for stale in glob.glob(os.path.join(star_dir, ".trim_stream_*")):  # left behind by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
+    sample, trim = snakemake.wildcards.sample, snakemake.params.trim
+
+    def star(reads1, reads2, sort_ram, plain=False):
+        command = star_command(reads1, reads2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
+                               snakemake.params.extra, plain)  # fmt: skip
+        run_star(command, prefix, sys.stderr)
+
+    def align(sort_ram=snakemake.params.sort_ram_mb * 2**20):
+        if not trim:
+            return star(fq1, fq2, sort_ram)
+        with trimmed_stream(fq1, fq2, snakemake.output.fastp_json, snakemake.output.fastp_html, trim["options"],
+                            trim["threads"], sample, star_dir, sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
+            star(trimmed1, trimmed2, sort_ram, plain=True)
+
+    def align_nothing(reason):  # a valid, empty alignment: the sample goes on to a "failed" report
+        logging.warning("input failed its check (%s): aligning no reads", reason)
+        if trim:
+            write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html, reason)
+        empty = empty_pair(star_dir)
+        star(*empty, MIN_SORT_MB * 2**20)
+        for path in empty:
+            os.remove(path)
+
+    checked = read_verdict(snakemake.input.check) if snakemake.input.get("check") else {"status": "ok"}
+    if checked["status"] != "ok":  # targeted runs wait for the check: nothing from a failed input
+        align_nothing(checked["reason"])
+    else:
+        try:
+            align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
+        except (StarFailure, TrimFailure) as failure:
+            check = verdict(fq1, fq2)
+            if check["status"] == "ok":
+                if isinstance(failure, TrimFailure):
+                    raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
+                raise
+            align_nothing(check["reason"])
+    subprocess.run(
+        ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
+    )

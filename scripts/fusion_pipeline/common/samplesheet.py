@@ -1,0 +1,112 @@
+"""Sample sheet loading and validation, before any heavy work starts.
+
+Each problem is reported as one line naming the sheet, the row and the sample.
+"""
+
+import csv
+import datetime
+import os
+import re
+
+from fusion_pipeline.common.errors import InputError
+
+REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
+OPTIONAL_COLUMNS = ("tumour_type",)
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+INTEGER = re.compile(r"^[0-9]+$")
+# folders of {outdir} that are not samples
+RESERVED = frozenset({"reference", "patients", "logs", "benchmarks", "multiqc"})
+
+
+def parse_timepoint(value: str):
+    """An integer order or an ISO date (YYYY-MM-DD); None when it is neither."""
+    value = value.strip()
+    if INTEGER.match(value):
+        return int(value)
+    try:
+        return datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list[dict]:
+    """Rows of a valid sheet (FASTQ paths resolved against `base_dir`), or InputError.
+
+    `tumour_types` (a container of OncoTree codes) validates the optional
+    tumour_type column; an empty cell means no tumour type.
+    """
+    if not os.path.isfile(path):
+        raise InputError(f"sample sheet {path}: file not found")
+    # utf-8-sig: a sheet saved from a spreadsheet may start with a byte-order mark (CRLF ends are stripped below)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        lines = [line for line in fh if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(lines, delimiter="\t")
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"sample sheet {path}: missing column(s) {', '.join(missing)} "
+            f"(tab-separated header must have {', '.join(REQUIRED_COLUMNS)})"
+        )
+    rows, seen, patient_times = [], {}, {}
+    for number, raw in enumerate(reader, start=2):  # line 1 is the header
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        where = f"sample sheet {path}, line {number} (sample '{row.get('sample', '')}')"
+        for column in REQUIRED_COLUMNS:
+            if not row.get(column):
+                raise InputError(f"{where}: empty '{column}'")
+        for column in ("sample", "patient"):
+            if not SAFE_NAME.match(row[column]):
+                raise InputError(
+                    f"{where}: {column} '{row[column]}' may hold only letters, digits, "
+                    "'.', '_' and '-', and must start with a letter or digit"
+                )
+        if row["sample"] in RESERVED:
+            raise InputError(
+                f"{where}: '{row['sample']}' is reserved for an output folder; rename the sample"
+            )
+        if row["sample"] in seen:
+            raise InputError(f"{where}: duplicate sample name (first on line {seen[row['sample']]})")
+        seen[row["sample"]] = number
+        timepoint = parse_timepoint(row["timepoint"])
+        if timepoint is None:
+            raise InputError(
+                f"{where}: timepoint '{row['timepoint']}' is neither an integer nor a date YYYY-MM-DD"
+            )
+        earlier = patient_times.setdefault(row["patient"], {})
+        if earlier and type(next(iter(earlier))) is not type(timepoint):
+            raise InputError(f"{where}: patient '{row['patient']}' mixes integer and date timepoints")
+        if timepoint in earlier:
+            raise InputError(
+                f"{where}: patient '{row['patient']}' already has timepoint "
+                f"'{row['timepoint']}' (sample '{earlier[timepoint]}')"
+            )
+        earlier[timepoint] = row["sample"]
+        row["tumour_type"] = row.get("tumour_type", "").upper()
+        if row["tumour_type"] and tumour_types is not None and row["tumour_type"] not in tumour_types:
+            raise InputError(
+                f"{where}: tumour_type '{row['tumour_type']}' is not an OncoTree code of the knowledge base's "
+                "tumour-type list (e.g. NSCLC, LUAD, IMT, SARCNOS, BLCA, GB)"
+            )
+        for column in ("fq1", "fq2"):
+            resolved = os.path.join(base_dir, row[column])
+            if not os.path.isfile(resolved):
+                raise InputError(f"{where}: {column} file not found: {row[column]}")
+            row[column] = os.path.normpath(resolved)
+        if os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
+            raise InputError(f"{where}: fq1 and fq2 are the same file")
+        rows.append(row)
+    if not rows:
+        raise InputError(f"sample sheet {path}: no samples")
+    return rows
+
+
+def timepoint_order(rows: list[dict]) -> dict:
+    """{patient: [sample, ...]} ordered by timepoint."""
+    by_patient: dict = {}
+    for row in rows:
+        by_patient.setdefault(row["patient"], []).append(row)
+    return {
+        patient: [r["sample"] for r in sorted(group, key=lambda r: parse_timepoint(r["timepoint"]))]
+        for patient, group in by_patient.items()
+    }
