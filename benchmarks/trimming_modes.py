@@ -8,7 +8,7 @@ For each sample, with the workflow's own STAR command (2 threads) and index:
   up to issue 26);
 - `fastp, 1 thread`: the same with one fastp thread;
 - `fastp streamed, 1 / 2 threads`: fastp writes plain FASTQ that STAR reads as fastp writes it,
-  through named pipes and relays (align/trim_stream.py: the workflow's way now);
+  through named pipes and relays (scripts/fusion_pipeline/align/trim_stream.py: the workflow's way now);
 - `STAR clipping`: no fastp, STAR's own 3' adapter clipping (`--clip3pAdapterSeq` with the TruSeq
   adapters, `--clip3pAdapterMMp 0.1`);
 - `no trimming`: STAR alone on the reads.

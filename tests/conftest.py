@@ -1,59 +1,35 @@
-import os
+"""Fixtures shared by the tiers, and the tier markers: tests/workflow gets `workflow`, tests/system `system`.
+
+Plain helpers (run_workflow, write_config, ...) live in helpers.py; this file puts tests/ on sys.path so
+every test module, in any subfolder, can `from helpers import ...`.
+"""
+
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
-sys.path.insert(0, str(ROOT / "scripts"))
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
 
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-WORKFLOW_TIMEOUT = 900
+from helpers import ROOT, run_workflow, write_config  # noqa: E402
 
-
-def workflow_command(workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT) -> list:
-    """The snakemake command for `workdir`, under `timeout -k` so nothing it starts outlives the limit."""
-    return [
-        "timeout", "-k", "10", str(timeout),
-        SNAKEMAKE,
-        "--snakefile", str(ROOT / "Snakefile"),
-        "--directory", str(workdir),
-        "--configfile", str(workdir / "config.yaml"),
-        "--cores", "2",
-        *args,
-    ]  # fmt: skip
+TIER_MARKERS = {"workflow": "workflow", "system": "system"}
 
 
-def workflow_env(**extra) -> dict:
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **extra}
-
-
-def run_workflow(
-    workdir: Path, *args: str, timeout: int = WORKFLOW_TIMEOUT, env=None
-) -> subprocess.CompletedProcess:
-    """Run the real workflow in `workdir` with its config.yaml; never hangs past `timeout`."""
-    command = workflow_command(workdir, *args, timeout=timeout)
-    return subprocess.run(command, capture_output=True, text=True, env=env or workflow_env())
-
-
-def output_tables(out: Path) -> dict:
-    """{relative path: bytes} of every TSV result (benchmarks and logs left out: they hold timings)."""
-    return {
-        str(path.relative_to(out)): path.read_bytes()
-        for path in sorted(out.rglob("*.tsv"))
-        if path.relative_to(out).parts[0] not in ("benchmarks", "logs")
-    }
-
-
-def write_config(workdir: Path, fasta: str, gtf: str, samples: str = "samples.tsv", **extra) -> Path:
-    import yaml
-
-    config = {"samples": samples, "outdir": "out", "reference": {"fasta": fasta, "gtf": gtf}, **extra}
-    path = workdir / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by its tier folder (tests/workflow, tests/system)."""
+    for item in items:
+        try:
+            parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
+        except ValueError:
+            continue
+        marker = TIER_MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker:
+            item.add_marker(getattr(pytest.mark, marker))
 
 
 @pytest.fixture(scope="session")
@@ -67,18 +43,34 @@ def demo_data(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_run(demo_data):
-    """The whole workflow run once on the demo data; tests read its outputs."""
+def demo_star_index(demo_data, tmp_path_factory):
+    """STAR's index of the demo genome, built once per session by the workflow's own star_index rule.
+
+    Workflow tests on the demo genome pass it as reference.star_index (a prebuilt index, which
+    rule check_star_index checks) instead of each building the same index again.
+    """
+    data = demo_data["workdir"] / "data"
+    workdir = tmp_path_factory.mktemp("demo_star_index")
+    write_config(workdir, str(data / "genome.fa"), str(data / "genes.gtf"), samples=str(data / "samples.tsv"))
+    result = run_workflow(workdir, "out/reference/star_index")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir / "out/reference/star_index"
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_data, demo_star_index):
+    """The whole workflow run once on the demo data (with the session's demo index); tests read its outputs."""
     workdir = demo_data["workdir"]
     write_config(
         workdir,
         str(workdir / "data/genome.fa"),
         str(workdir / "data/genes.gtf"),
         samples=str(workdir / "data/samples.tsv"),
+        star_index=demo_star_index,
     )
     result = run_workflow(workdir)
     assert result.returncode == 0, result.stderr[-4000:]
-    return {**demo_data, "out": workdir / "out"}
+    return {**demo_data, "out": workdir / "out", "star_index": demo_star_index}
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +87,30 @@ def demo_reference(tmp_path_factory):
     rows = gtf_rows(genes)
     (folder / "genes.gtf").write_text("\n".join(rows) + "\n")
     return folder, rows
+
+
+HOLD = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {scripts!r})
+    from fusion_pipeline.common.outdir_lock import lock_outdir
+    handle = lock_outdir({outdir!r})
+    print("locked", flush=True)
+    time.sleep(120)
+    """
+)
+
+
+@pytest.fixture
+def held_outdir(tmp_path):
+    """An outdir whose lock another process holds (as a second run from another directory would)."""
+    outdir = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD.format(scripts=str(ROOT / "scripts"), outdir=str(outdir))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    yield outdir, holder
+    holder.kill()
+    holder.wait()

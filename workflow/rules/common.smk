@@ -1,5 +1,5 @@
-# Parsing imports only the standard library, PyYAML (via Snakemake) and scripts/ modules that
-# need nothing more (tests/test_light_parse.py): pandas, pysam & co. load in jobs, inside their env.
+# Parsing imports only the standard library, PyYAML (via Snakemake) and library modules that need
+# nothing more (tests/test_callers.py): pandas, pysam & co. load in jobs, inside their env.
 import os
 import sys
 
@@ -257,7 +257,7 @@ def star_memory(rule_name):
 
 
 def star_sort_mb(wildcards):
-    """--limitBAMsortRAM in MB: star.sort_ram_mb, else sized from the sample's reads (align/star_align.py)."""
+    """--limitBAMsortRAM in MB: star.sort_ram_mb, else sized from the sample's reads (fusion_pipeline/align/star_align.py)."""
     return config["star"].get("sort_ram_mb") or sort_ram_mb(list(get_fastqs(wildcards).values()))
 
 
@@ -314,7 +314,7 @@ def final_outputs():
 
 
 def lock_outdir():
-    """onstart: take {outdir}'s lock (common/outdir_lock.py); kept until this snakemake process ends."""
+    """onstart: take {outdir}'s lock (fusion_pipeline/common/outdir_lock.py); kept until this snakemake process ends."""
     global OUTDIR_LOCK
     try:
         OUTDIR_LOCK = outdir_lock.lock_outdir(OUTDIR)

@@ -1,4 +1,4 @@
-# QC metrics and gates per sample (scripts/fusion_pipeline/qc/qc_metrics.py, gates.py); a targeted run's gates read panel QC.
+# QC metrics and gates per sample (scripts/fusion_pipeline/qc/qc_metrics.py, common/qc_gates.py); a targeted run's gates read panel QC.
 rule qc_metrics:
     input:
         unpack(fastp_report),

@@ -28,7 +28,7 @@ the fusion, so abundance5 is the share of that gene's transcripts that are
 fused. A 3' kinase is often silent in normal tissue, which drives abundance3
 towards 1 whatever the tumour content.
 
-Targeted panels (`assay: targeted`, abundance/molecules.py): every count is
+Targeted panels (`assay: targeted`, common/molecules.py): every count is
 also made in molecules (UMI families): `junction_molecules`,
 `wt_molecules5`, `wt_molecules3`. Only the kinase side is primed, so
 `abundance` and its interval are the kinase side's share in molecules,

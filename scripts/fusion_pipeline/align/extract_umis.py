@@ -1,6 +1,6 @@
 """UMIs at the start of a read moved into the read name with `umi_tools extract` (targeted panels).
 
-umi_tools appends `_<UMI>` to both mates' names, where abundance/molecules.py
+umi_tools appends `_<UMI>` to both mates' names, where common/molecules.py
 reads it (the text after the last '_'), and removes the UMI bases from the
 read so that STAR aligns only cDNA.
 """

@@ -5,7 +5,7 @@ A panel run counts molecules by the UMI of every read. Reads without one
 panel run) used to be found only when the abundance step met the first such
 read, after trimming and STAR, naming a read but neither the sample nor the
 file, and the whole run then wrote no summary. Here the FASTQ check
-(align/fastq_check.py) asks this module about the first CHECKED_RECORDS
+(align/check_fastq.py) asks this module about the first CHECKED_RECORDS
 records of the file that carries the UMI; a sample that fails gets the check's
 `failed` verdict with this reason, like a corrupt FASTQ, so it is reported
 failed and the other samples go on.

@@ -1,7 +1,7 @@
 """The fusion caller registry: the one table the config check, the rules and the merge read.
 
 Adding a caller means one entry here, its rule in workflow/rules/call.smk and
-its reader in call/adapters.py (named by `adapter`). Only the standard library
+its reader in call/adapt_calls.py (named by `adapter`). Only the standard library
 is imported: workflow/rules/common.smk reads this module while the DAG is built.
 """
 
@@ -16,7 +16,7 @@ CALLS = "{outdir}/{sample}/callers/{caller}.tsv"  # every caller's calls in the 
 class Caller:
     name: str
     output: str  # the raw output its rule writes ({outdir}, {sample})
-    adapter: str | None  # reader in call/adapters.py; None: the caller writes the common table itself
+    adapter: str | None  # reader in call/adapt_calls.py; None: the caller writes the common table itself
     priority: int  # merge: for a breakpoint found by several callers the lowest number's row is kept
     # How its version is found: its rule runs version_command and writes the version (or the command's
     # output, which version_pattern's first group parses) to version_file. No command: part of this pipeline.

@@ -4,7 +4,7 @@ Copies of one molecule differ in sequencing errors, and so in where STAR
 soft-clips their read ends; the 5' ends of both mates, with the soft clips
 added back, stay the same. Abundance (wild-type fragments at a breakpoint)
 and resistance (fragments over a codon) count fragments by this identity, as
-the built-in caller counts fusion fragments (call/chimeric.py), so no ratio
+the built-in caller counts fusion fragments (common/chimeric.py), so no ratio
 compares molecules with reads.
 """
 

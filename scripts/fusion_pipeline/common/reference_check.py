@@ -6,7 +6,7 @@ started. Reading stops as soon as the answer is known: a good reference costs
 the first rows of the GTF and the first headers of the FASTA (or its .fai);
 only a reference about to be refused is read to its end, which is what proves
 that no row or contig matches. The checks agree with prepare_annotation's
-(reference/star_index.py clip_gtf), which still reads everything.
+(reference/prepare_annotation.py clip_gtf), which still reads everything.
 """
 
 import os

@@ -1,1 +1,1 @@
-"""Shared code of every stage: errors, YAML and table I/O, statistics, the transcript model, sample sheet and knowledge base."""
+"""What a sample's fusions mean: kinase annotation, frame, domain, therapies, tier and actionability (annotate_kinases), resistance hotspots (genotype_resistance)."""

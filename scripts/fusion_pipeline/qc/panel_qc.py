@@ -8,7 +8,7 @@ umi_tools groups reads per alignment position: the pairs are bundled by both
 mates' unclipped 5' ends (common/fragments.py: the primer's end, the same for
 every molecule of a target, and the ligation end, where molecules differ: the
 "unique start sites" of anchored multiplex PCR), and the UMIs of each bundle
-are clustered by umi_tools' directional method (abundance/molecules.py). By
+are clustered by umi_tools' directional method (common/molecules.py). By
 UMI alone, two molecules of a deep target whose UMIs lie one substitution apart
 were one (66 of the simulated panel's 69 ROS1 molecules were counted). The
 mean family size is on-target read pairs / molecules. Input read pairs come from

@@ -105,7 +105,7 @@ METRIC_COLUMNS = [
     "too_short_pct", "chimeric_pct", "duplication_pct", "insert_size_median", "control_reads_median",
     "control_genes", "input_status", "gate_failures",
 ]  # fmt: skip
-# targeted runs only, before input_status: what the panel's own gates read (qc/gates.py TARGETED_GATES)
+# targeted runs only, before input_status: what the panel's own gates read (common/qc_gates.py TARGETED_GATES)
 PANEL_METRIC_COLUMNS = [
     "on_target_pct",
     "mean_family_size",

@@ -46,7 +46,7 @@ class GeneSpec:
 
 
 # Kinases are expressed at 25x, enough for every kinase to be evaluable down to about 25% in a demo
-# sample (qc/evaluability.py). Real exon counts, strands, canonical transcript IDs, protein lengths and
+# sample (qc/kinase_evaluability.py). Real exon counts, strands, canonical transcript IDs, protein lengths and
 # exon-start codons where known (NTRK1 P04629: exon 11 at codon 418, exon 12
 # inside codon 452; NTRK3 Q16288: exon 15 inside codon 529; ROS1 P08922: exon
 # 34 inside codon 1853, as in the Ensembl 110 translation), so the demo proves

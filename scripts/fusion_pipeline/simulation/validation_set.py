@@ -1,6 +1,6 @@
 """The simulated validation set: known kinase fusions at fractions x depths x replicates, and negatives.
 
-Truth of the set (written to truth.tsv in the scoring format, validation/score.py):
+Truth of the set (written to truth.tsv in the scoring format, validate/score.py):
 
 - eight whitelisted kinase fusions with their known partners, in two groups
   that share no gene so one sample can hold a group: EML4::ALK, ETV6::NTRK3,
