@@ -18,9 +18,9 @@ rule score_validation:
         html=f"{RUN.validation_dir}/report.html",
         concordance=f"{RUN.validation_dir}/concordance.tsv",
     log:
-        f"{OUTDIR}/logs/score_validate/score_validation.log",
+        f"{OUTDIR}/logs/score_validation/score_validation.log",
     benchmark:
-        f"{OUTDIR}/benchmarks/score_validate/score_validation.tsv"
+        f"{OUTDIR}/benchmarks/score_validation/score_validation.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
