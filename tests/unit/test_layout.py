@@ -84,3 +84,14 @@ def test_the_method_page_describes_every_filter():
     method = (ROOT / "docs/method.md").read_text()
     for name in [*NAMES, *(f.name for f in MERGED_FILTERS)]:
         assert f"`{name}`" in method, f"docs/method.md does not describe filter {name}"
+
+
+def test_every_rule_logs_and_benchmarks_under_its_own_name():
+    for smk in sorted((ROOT / "workflow/rules").glob("*.smk")):
+        for rule, body in RULE.findall(smk.read_text()):
+            if rule == "all":
+                continue
+            log = re.search(r"^    log:\n\s+(.+)$", body, re.MULTILINE)
+            assert log and f"/logs/{rule}/" in log.group(1), f"rule {rule} logs to {log and log.group(1)}"
+            benchmark = re.search(r"^    benchmark:\n\s+(.+)$", body, re.MULTILINE)
+            assert benchmark is None or f"/benchmarks/{rule}/" in benchmark.group(1), f"rule {rule}"

@@ -1,8 +1,11 @@
+# The head of each FASTQ (compression, first records, quality encoding, mate names; UMIs in a targeted
+# run) before any alignment: an input failing it is never aligned. The rest of the files is checked in
+# the alignment's own pass over the reads, which writes the whole verdict (qc/fastq_check.tsv).
 rule check_fastq:
     input:
         unpack(get_fastqs),
     output:
-        f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
+        f"{OUTDIR}/{{sample}}/qc/fastq_head_check.tsv",
     log:
         f"{OUTDIR}/logs/check_fastq/{{sample}}.log",
     benchmark:
@@ -42,18 +45,19 @@ rule extract_umis:
         "../../scripts/extract_umis.py"
 
 
-# One STAR run serves every caller (parameters in scripts/fusion_pipeline/align/star_align.py). With trim.enabled,
-# fastp streams its trimmed reads into STAR in the same job (scripts/fusion_pipeline/align/trim_stream.py): adapter
-# read-through of short FFPE inserts, poly-G tails and reads left too short are removed, and no
-# trimmed copy is written. Trimming and STAR do not wait for check_fastq: the check runs beside
-# them, and its verdict gates every interpreting step.
+# One STAR run serves every caller (parameters in scripts/fusion_pipeline/align/star_align.py). The
+# reads are decompressed once, in this job, and checked in the same pass (align/checked_reads.py): the
+# whole input check's verdict, which gates every interpreting step, is written here. With trim.enabled,
+# fastp streams its trimmed reads into STAR (align/trim_stream.py): adapter read-through of short FFPE
+# inserts, poly-G tails and reads left too short are removed, and no trimmed copy is written.
 rule star_align:
     input:
         unpack(raw_fastqs),
         unpack(star_index_input),
-        unpack(targeted_check_input),
+        head_check=f"{OUTDIR}/{{sample}}/qc/fastq_head_check.tsv",
     output:
         **FASTP_REPORTS,
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
         bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
@@ -75,5 +79,6 @@ rule star_align:
         extra=config["star"]["extra"],
         sort_ram_mb=star_sort_mb,
         trim=fastp_settings,
+        fastqs=get_fastqs,
     script:
         "../../scripts/star_align.py"

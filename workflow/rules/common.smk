@@ -82,12 +82,6 @@ def raw_fastqs(wildcards):
     return get_fastqs(wildcards)
 
 
-def targeted_check_input(wildcards):
-    """Targeted runs: the alignment waits for the input check (panel samples are small, and a
-    sample without UMIs is then never aligned); whole transcriptome: it runs beside the check."""
-    return {"check": f"{OUTDIR}/{wildcards.sample}/qc/fastq_check.tsv"} if RUN.targeted else {}
-
-
 def panel_input(wildcards):
     return {"panel": config["panel"]} if config.get("panel") else {}
 

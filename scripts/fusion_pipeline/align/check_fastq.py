@@ -1,10 +1,11 @@
-"""FASTQ pair check run before alignment.
+"""FASTQ pair check: the head before alignment (rule check_fastq), the rest in the alignment's pass.
 
 The first records are parsed strictly (header, sequence, '+', quality of the
-same length in '!'..'~' and Phred+33, Unix line ends, matching mate names); the rest of each file is
-decompressed in blocks and its lines counted, which also proves the gzip
-stream is complete. Mates must hold the same number of records. Files
-compressed otherwise than with gzip are named as such.
+same length in '!'..'~' and Phred+33, Unix line ends, matching mate names);
+the rest of each file is decompressed in blocks and its lines counted, which
+also proves the gzip stream is complete (star_align does this while feeding
+STAR, align/checked_reads.py). Mates must hold the same number of records.
+Files compressed otherwise than with gzip are named as such.
 """
 
 import gzip
@@ -113,39 +114,60 @@ def _count_remaining_lines(fh, path: str) -> int:
         lines += block.count(b"\n")
 
 
-def scan_fastq(path: str) -> dict:
-    """Check one FASTQ file; return names of the first records and totals."""
+def truncated_message(path: str, err: Exception) -> str:
+    return f"{path}: truncated or corrupt gzip file ({err})"
+
+
+def _head(fh, path: str) -> dict:
+    names, strict, bases, seen = _read_strict(fh, path, STRICT_RECORDS)
+    _check_phred33(seen, path, strict)  # refused before the rest is decompressed
+    return {"names": names, "strict": strict, "mean_length": bases / strict if strict else 0.0}
+
+
+def _lines_in_records(path: str, lines: int) -> int:
+    if lines % 4:
+        raise InputError(
+            f"{path}: {lines % 4} trailing line(s) after the last complete record (truncated file?)"
+        )
+    return lines // 4
+
+
+def scan_fastq(path: str, whole: bool = True) -> dict:
+    """Check one FASTQ file (only its first STRICT_RECORDS records unless `whole`); names of the first
+    records, mean read length and records (of the whole file, or those read)."""
     try:
         with open_fastq(path) as fh:
-            names, strict, bases, seen = _read_strict(fh, path, STRICT_RECORDS)
-            _check_phred33(seen, path, strict)  # refused before the rest is decompressed
-            rest = _count_remaining_lines(fh, path)
+            head = _head(fh, path)
+            lines = head["strict"] * 4 + (_count_remaining_lines(fh, path) if whole else 0)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        raise InputError(f"{path}: truncated or corrupt gzip file ({err})") from None
+        raise InputError(truncated_message(path, err)) from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err})") from None
-    if strict == 0:
+    if head["strict"] == 0:
         raise EmptyFastq(f"{path}: no reads (empty FASTQ)")
-    if rest % 4:
-        raise InputError(
-            f"{path}: {rest % 4} trailing line(s) after the last complete record (truncated file?)"
-        )
-    return {"names": names, "records": strict + rest // 4, "mean_length": bases / strict}
+    return {
+        "names": head["names"],
+        "records": _lines_in_records(path, lines),
+        "mean_length": head["mean_length"],
+    }
 
 
-def check_pair(fq1: str, fq2: str) -> dict:
-    """Both mates valid with matching names and equal record counts."""
-    one, two = scan_fastq(fq1), scan_fastq(fq2)
+def _same_counts(fq1: str, fq2: str, records1: int, records2: int) -> None:
+    if records1 != records2:
+        raise InputError(f"{fq1} has {records1} records but {fq2} has {records2}: mates must pair up")
+
+
+def check_pair(fq1: str, fq2: str, whole: bool = True) -> dict:
+    """Both mates valid with matching names (and, when `whole`, equal record counts)."""
+    one, two = scan_fastq(fq1, whole), scan_fastq(fq2, whole)
     for index, (a, b) in enumerate(zip(one["names"], two["names"]), start=1):
         if a != b:
             raise InputError(
                 f"{fq1} / {fq2}: mate names differ at record {index} "
                 f"('{a.decode(errors='replace')}' vs '{b.decode(errors='replace')}')"
             )
-    if one["records"] != two["records"]:
-        raise InputError(
-            f"{fq1} has {one['records']} records but {fq2} has {two['records']}: mates must pair up"
-        )
+    if whole:
+        _same_counts(fq1, fq2, one["records"], two["records"])
     return {
         "records": one["records"],
         "mean_length1": round(one["mean_length"], 1),
@@ -156,43 +178,73 @@ def check_pair(fq1: str, fq2: str) -> dict:
 CHECK_COLUMNS = ["sample", "fq1", "fq2", "read_pairs", "mean_length1", "mean_length2", "status", "reason"]
 
 
-def verdict(fq1: str, fq2: str) -> dict:
+def _failed(err: InputError) -> dict:
+    # a 0-byte file is "empty" too: it holds no reads, like an empty gzip stream; whether a
+    # transfer failed cannot be told from the file, and the reason asks for the reads either way
+    status = "empty" if isinstance(err, EmptyFastq) else "failed"
+    return {"read_pairs": 0, "mean_length1": 0, "mean_length2": 0, "status": status, "reason": str(err)}
+
+
+def verdict(fq1: str, fq2: str, whole: bool = True) -> dict:
     """The check as a verdict instead of an exception: status ok, empty (no reads) or failed (with the reason).
 
     A broken or empty input must not stop a run of many samples: the sample
     goes on as "not evaluable" (or "failed") with this reason in its report and
-    the run summary, and its alignment uses no reads.
+    the run summary, and its alignment uses no reads. Without `whole` only the
+    files' first records are checked (rule check_fastq; the alignment counts the rest,
+    align/checked_reads.py) and read_pairs is the records checked.
     """
     try:
-        result = check_pair(fq1, fq2)
+        result = check_pair(fq1, fq2, whole)
     except InputError as err:
-        # a 0-byte file is "empty" too: it holds no reads, like an empty gzip stream; whether a
-        # transfer failed cannot be told from the file, and the reason asks for the reads either way
-        status = "empty" if isinstance(err, EmptyFastq) else "failed"
-        return {"read_pairs": 0, "mean_length1": 0, "mean_length2": 0, "status": status, "reason": str(err)}
+        return _failed(err)
     return {"read_pairs": result["records"], "mean_length1": result["mean_length1"],
             "mean_length2": result["mean_length2"], "status": "ok", "reason": "."}  # fmt: skip
 
 
-def main(snakemake) -> None:
+def pair_counts_verdict(fq1: str, fq2: str, line_counts: list) -> dict:
+    """read_pairs, status and reason from the two files' whole line counts (the alignment's pass)."""
+    try:
+        records = [_lines_in_records(path, lines) for path, lines in zip((fq1, fq2), line_counts)]
+        if records[0] == 0:
+            raise EmptyFastq(f"{fq1}: no reads (empty FASTQ)")
+        _same_counts(fq1, fq2, *records)
+    except InputError as err:
+        failed = _failed(err)
+        return {k: failed[k] for k in ("read_pairs", "status", "reason")}
+    return {"read_pairs": records[0], "status": "ok", "reason": "."}
+
+
+def announce(sample: str, result: dict) -> None:
+    """One line on the console for a sample that will not be evaluable: the run goes on."""
     import sys
 
+    if result["status"] == "ok":
+        logging.info("ok: %d read pairs", result["read_pairs"])
+        return
+    message = f"WARNING: sample {sample} will not be evaluable: {result['reason']}"
+    logging.warning(message)
+    print(message, file=sys.__stderr__, flush=True)
+
+
+def write_check(path: str, sample: str, fq1: str, fq2: str, result: dict) -> None:
     from fusion_pipeline.common.rulelog import atomic_write
 
+    row = {"sample": sample, "fq1": fq1, "fq2": fq2, **result}
+    with atomic_write(path) as out:
+        out.write("\t".join(CHECK_COLUMNS) + "\n")
+        out.write("\t".join(str(row[c]) for c in CHECK_COLUMNS) + "\n")
+
+
+def main(snakemake) -> None:
+    """Rule check_fastq: the head of each file (first records, names, encoding, UMIs) before alignment;
+    star_align counts the rest in the pass that feeds STAR and writes the whole verdict."""
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
-    logging.info("checking %s and %s", fq1, fq2)
-    result = verdict(fq1, fq2)
+    logging.info("checking the first %d records of %s and %s", STRICT_RECORDS, fq1, fq2)
+    result = verdict(fq1, fq2, whole=False)
     if snakemake.params.get("umi"):  # targeted panels: the UMIs where umi.location says (align/umi_check.py)
         from fusion_pipeline.align.umi_check import umi_verdict
 
         result = umi_verdict(result, fq1, fq2, snakemake.params.umi)
-    if result["status"] == "ok":
-        logging.info("ok: %d read pairs", result["read_pairs"])
-    else:  # one line on the console too: the run goes on, this sample will not be evaluable
-        message = f"WARNING: sample {snakemake.wildcards.sample} will not be evaluable: {result['reason']}"
-        logging.warning(message)
-        print(message, file=sys.__stderr__, flush=True)
-    row = {"sample": snakemake.wildcards.sample, "fq1": fq1, "fq2": fq2, **result}
-    with atomic_write(snakemake.output[0]) as out:
-        out.write("\t".join(CHECK_COLUMNS) + "\n")
-        out.write("\t".join(str(row[c]) for c in CHECK_COLUMNS) + "\n")
+    announce(snakemake.wildcards.sample, result)
+    write_check(snakemake.output[0], snakemake.wildcards.sample, fq1, fq2, result)

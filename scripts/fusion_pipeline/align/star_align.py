@@ -119,12 +119,14 @@ def align_sorting_once_more(align, sample: str, sort_mb: int) -> None:
 
 
 def main(snakemake) -> None:
-    """fastp (trim.enabled) streams into STAR; both run beside the FASTQ check. If either fails and the
-    check (run here) finds the input broken, no reads are aligned instead, so the sample goes on to a
-    "failed" report with the check's reason."""
+    """The reads are decompressed once and checked in the pass that feeds STAR (through fastp when
+    trimming); the whole check's verdict is written beside the alignment. A sample whose files' head
+    failed rule check_fastq is not aligned at all; one found broken further on is aligned from the
+    reads it had, and its verdict keeps every interpreting step from stating anything."""
     import sys
 
-    from fusion_pipeline.align.check_fastq import verdict
+    from fusion_pipeline.align.check_fastq import announce, verdict, write_check
+    from fusion_pipeline.align.checked_reads import checked_reads
     from fusion_pipeline.align.trim_stream import TrimFailure, trimmed_stream
     from fusion_pipeline.align.trimming import write_empty_report
     from fusion_pipeline.common.errors import ToolError
@@ -135,44 +137,61 @@ def main(snakemake) -> None:
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     check_free_space(star_dir, space_needed([fq1, fq2]))
     prefix = star_dir + "/"
-    for stale in glob.glob(os.path.join(star_dir, ".trim_stream_*")):  # left behind by a killed run
+    for stale in glob.glob(os.path.join(star_dir, ".trim_stream_*")) + glob.glob(
+        os.path.join(star_dir, ".checked_reads_*")
+    ):  # left behind by a killed run
         shutil.rmtree(stale, ignore_errors=True)
     sample, trim = snakemake.wildcards.sample, snakemake.params.trim
+    head = {
+        k: v for k, v in read_verdict(snakemake.input.head_check).items() if k not in ("sample", "fq1", "fq2")
+    }
+    checked = {}
 
-    def star(reads1, reads2, sort_ram, plain=False):
+    def star(reads1, reads2, sort_ram, plain=True):
         command = star_command(reads1, reads2, snakemake.input.index, prefix, snakemake.threads, sort_ram,
                                snakemake.params.extra, plain)  # fmt: skip
         run_star(command, prefix, sys.stderr)
 
     def align(sort_ram=snakemake.params.sort_ram_mb * 2**20):
-        if not trim:
-            return star(fq1, fq2, sort_ram)
-        with trimmed_stream(fq1, fq2, snakemake.output.fastp_json, snakemake.output.fastp_html, trim["options"],
-                            trim["threads"], sample, star_dir, sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
-            star(trimmed1, trimmed2, sort_ram, plain=True)
+        with checked_reads(fq1, fq2, star_dir) as (reads1, reads2, reads):
+            if not trim:
+                star(reads1, reads2, sort_ram)
+            else:
+                with trimmed_stream(reads1, reads2, snakemake.output.fastp_json, snakemake.output.fastp_html,
+                                    trim["options"], trim["threads"], sample, star_dir,
+                                    sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
+                    star(trimmed1, trimmed2, sort_ram)
+        if reads.complete:
+            checked.update(reads.verdict(head))
 
     def align_nothing(reason):  # a valid, empty alignment: the sample goes on to a "failed" report
         logging.warning("input failed its check (%s): aligning no reads", reason)
         if trim:
             write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html, reason)
         empty = empty_pair(star_dir)
-        star(*empty, MIN_SORT_MB * 2**20)
+        star(*empty, MIN_SORT_MB * 2**20, plain=False)
         for path in empty:
             os.remove(path)
 
-    checked = read_verdict(snakemake.input.check) if snakemake.input.get("check") else {"status": "ok"}
-    if checked["status"] != "ok":  # targeted runs wait for the check: nothing from a failed input
-        align_nothing(checked["reason"])
+    if head["status"] != "ok":  # the files' head failed: nothing from this input is aligned
+        align_nothing(head["reason"])
+        checked.update(head)
     else:
         try:
             align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
         except (StarFailure, TrimFailure) as failure:
-            check = verdict(fq1, fq2)
-            if check["status"] == "ok":
+            whole = verdict(fq1, fq2)  # the aligner stopped early: is the input to blame?
+            if whole["status"] == "ok":
                 if isinstance(failure, TrimFailure):
                     raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
                 raise
-            align_nothing(check["reason"])
+            align_nothing(whole["reason"])
+            checked.update(whole)
+        if not checked:  # the aligner did not read every byte yet exited well: check the files whole
+            checked.update(verdict(fq1, fq2))
+    announce(sample, checked)
+    fastqs = snakemake.params.fastqs
+    write_check(snakemake.output.check, sample, fastqs["fq1"], fastqs["fq2"], checked)
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )

@@ -1,8 +1,9 @@
 """The input check's verdict (`{sample}/qc/fastq_check.tsv`), read by every step that interprets.
 
-Trimming and STAR run beside the check for speed, so they see a broken file too; every step that
-turns reads into a clinical statement (fusions.tsv, kinase_fusions.tsv, the report) waits for the
-verdict and states nothing from an input that failed it.
+Rule check_fastq proves each file's head before alignment; star_align checks the rest in the pass
+that feeds STAR and writes this verdict. An input broken further on is aligned from the reads it had,
+so every step that turns reads into a clinical statement (fusions.tsv, kinase_fusions.tsv, the report)
+waits for the verdict and states nothing from an input that failed it.
 """
 
 

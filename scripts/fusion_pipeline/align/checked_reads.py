@@ -1,0 +1,150 @@
+"""The reads STAR (or fastp) aligns, decompressed once and checked in the same pass (issue 26).
+
+Rule check_fastq proves the head of each file before the alignment starts
+(compression, record structure, quality encoding, mate names); the rest of the
+input check needs every byte, so it happens here, in the pass that feeds the
+aligner: each mate is decompressed by one thread, its lines counted, and the
+uncompressed reads written into a named pipe that fastp or STAR reads. No
+second decompression (STAR's gzip, fastp's) and no second Python pass over
+the files: the verdict (complete gzip streams, whole records, mates of equal
+count) is known when the aligner has read the last record.
+"""
+
+import gzip
+import os
+import shutil
+import tempfile
+import threading
+import time
+import zlib
+from contextlib import contextmanager
+
+from fusion_pipeline.align.check_fastq import open_fastq, pair_counts_verdict, truncated_message
+
+BLOCK = 1 << 20
+
+
+class MateRelay(threading.Thread):
+    """One mate: its FASTQ (gzip or plain) -> counted lines -> the pipe the aligner reads.
+
+    Every opening of the pipe gets the file from its start: fastp reads the first records of
+    each input on its own (read length, two-colour chemistry) before it opens it again to
+    trim, and STAR opens it once. An opening that reads to the end gives the file's line count.
+    After a whole copy the relay waits until that reader has closed the pipe before it serves
+    again: a reader still open would otherwise read a second copy as more reads.
+    """
+
+    def __init__(self, path: str, fifo: str):
+        super().__init__(daemon=True)
+        self.path, self.fifo = path, fifo
+        self.lines: int | None = None  # of the whole file, once a reader took all of it
+        self.error: str | None = None  # what is wrong with the file
+        self.stopping = False
+        self.start()
+
+    def run(self) -> None:
+        while not self.stopping:  # a broken file too is served again: a reader must never wait in vain
+            try:
+                with open(self.fifo, "wb", buffering=0) as out:
+                    if self.stopping:
+                        return
+                    self._serve(out)
+            except BrokenPipeError:
+                continue  # the reader closed before the end (fastp's look at the first records)
+            while not self.stopping and _open_elsewhere(self.fifo):
+                time.sleep(0.01)
+
+    def _serve(self, out) -> None:
+        lines = 0
+        try:
+            with open_fastq(self.path) as fh:
+                while block := fh.read(BLOCK):
+                    lines += block.count(b"\n")
+                    out.write(block)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+            self.error = truncated_message(self.path, err)
+            return
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            self.error = f"{self.path}: cannot be read ({err})"
+            return
+        self.lines = lines
+
+    def stop(self) -> None:
+        """No more readers will come: release the relay wherever it waits."""
+        self.stopping = True
+        for _ in range(300):  # it may reach open() just after a drain: drain until it has left
+            _drain(self.fifo)
+            self.join(timeout=0.1)
+            if not self.is_alive():
+                return
+
+
+class CheckedReads:
+    """Both mates' relays, and the input check's verdict once the aligner has read everything."""
+
+    def __init__(self, fq1: str, fq2: str, fifos: list):
+        self.paths = (fq1, fq2)
+        self.relays = [MateRelay(path, fifo) for path, fifo in zip(self.paths, fifos)]
+
+    @property
+    def complete(self) -> bool:
+        """Both files were read to their end, or found broken (so the verdict below covers the input)."""
+        return all(relay.lines is not None or relay.error for relay in self.relays)
+
+    def verdict(self, head: dict) -> dict:
+        """The check's row: `head` (check_fastq's verdict of the files' first records) with the read pairs
+        counted here, or failed with the first problem of the whole files."""
+        errors = [relay.error for relay in self.relays if relay.error]
+        if errors:
+            return {**head, "read_pairs": 0, "status": "failed", "reason": errors[0]}
+        return {**head, **pair_counts_verdict(self.paths[0], self.paths[1], [r.lines for r in self.relays])}
+
+
+@contextmanager
+def checked_reads(fq1: str, fq2: str, workdir: str):
+    """Yield (fifo1, fifo2, CheckedReads): the uncompressed mates for the aligner, and their check.
+
+    Leave the block once the aligner is done: the relays are then released, and
+    CheckedReads.complete says whether the aligner read both files to their end.
+    """
+    fifo_dir = tempfile.mkdtemp(dir=workdir, prefix=".checked_reads_")
+    fifos = [os.path.join(fifo_dir, f"R{i}.fastq") for i in (1, 2)]
+    for fifo in fifos:
+        os.mkfifo(fifo)
+    reads = CheckedReads(fq1, fq2, fifos)
+    try:
+        yield fifos[0], fifos[1], reads
+    finally:
+        for relay in reads.relays:
+            relay.stop()
+        shutil.rmtree(fifo_dir, ignore_errors=True)
+
+
+def _drain(fifo: str) -> None:
+    """Open the pipe's read end and close it: a relay still waiting in open() or write() gets EOF/EPIPE."""
+    try:
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _open_elsewhere(fifo: str) -> bool:
+    """Whether another process still holds the pipe open (Linux /proc): its reader has not closed it yet."""
+    own, target = str(os.getpid()), os.path.realpath(fifo)
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or pid == own:
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    return True
+            except OSError:
+                continue
+    return False
