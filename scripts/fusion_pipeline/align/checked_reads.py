@@ -51,8 +51,10 @@ class MateRelay(threading.Thread):
                     self._serve(out)
             except BrokenPipeError:
                 continue  # the reader closed before the end (fastp's look at the first records)
+            wait = 0.01  # STAR may hold its input open to the end of the alignment: back off
             while not self.stopping and _open_elsewhere(self.fifo):
-                time.sleep(0.01)
+                time.sleep(wait)
+                wait = min(0.5, wait * 2)
 
     def _serve(self, out) -> None:
         lines = 0
