@@ -15,7 +15,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 import zlib
 from contextlib import contextmanager
 
@@ -28,10 +27,10 @@ class MateRelay(threading.Thread):
     """One mate: its FASTQ (gzip or plain) -> counted lines -> the pipe the aligner reads.
 
     Every opening of the pipe gets the file from its start: fastp reads the first records of
-    each input on its own (read length, two-colour chemistry) before it opens it again to
-    trim, and STAR opens it once. An opening that reads to the end gives the file's line count.
-    After a whole copy the relay waits until that reader has closed the pipe before it serves
-    again: a reader still open would otherwise read a second copy as more reads.
+    each input on its own (read length, two-colour chemistry) and closes it before it opens it
+    again to trim; STAR opens it once. An opening that reads to the end gives the file's line
+    count. Once a reader has opened the pipe, a new pipe takes its name (an atomic rename), so the
+    next opening is a pipe of its own: no reader ever gets the rest of another's copy.
     """
 
     def __init__(self, path: str, fifo: str):
@@ -42,19 +41,21 @@ class MateRelay(threading.Thread):
         self.stopping = False
         self.start()
 
+    def _renew(self) -> None:
+        fresh = self.fifo + ".next"
+        os.mkfifo(fresh)
+        os.replace(fresh, self.fifo)  # the name never goes missing for a reader that opens it
+
     def run(self) -> None:
         while not self.stopping:  # a broken file too is served again: a reader must never wait in vain
             try:
                 with open(self.fifo, "wb", buffering=0) as out:
                     if self.stopping:
                         return
+                    self._renew()
                     self._serve(out)
             except BrokenPipeError:
                 continue  # the reader closed before the end (fastp's look at the first records)
-            wait = 0.01  # STAR may hold its input open to the end of the alignment: back off
-            while not self.stopping and _open_elsewhere(self.fifo):
-                time.sleep(wait)
-                wait = min(0.5, wait * 2)
 
     def _serve(self, out) -> None:
         lines = 0
@@ -62,7 +63,8 @@ class MateRelay(threading.Thread):
             with open_fastq(self.path) as fh:
                 while block := fh.read(BLOCK):
                     lines += block.count(b"\n")
-                    out.write(block)
+                    if out.write(block) != len(block):  # the reader closed during the write
+                        raise BrokenPipeError
         except (EOFError, gzip.BadGzipFile, zlib.error) as err:
             self.error = truncated_message(self.path, err)
             return
@@ -131,22 +133,3 @@ def _drain(fifo: str) -> None:
         os.close(fd)
     except OSError:
         pass
-
-
-def _open_elsewhere(fifo: str) -> bool:
-    """Whether another process still holds the pipe open (Linux /proc): its reader has not closed it yet."""
-    own, target = str(os.getpid()), os.path.realpath(fifo)
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or pid == own:
-            continue
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                    return True
-            except OSError:
-                continue
-    return False

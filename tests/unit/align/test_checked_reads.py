@@ -46,7 +46,7 @@ def test_each_opening_gets_the_whole_file_and_one_copy_only(tmp_path):
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
-    assert got == {1: one, 2: two}  # not two copies: the relay waits for the reader to close
+    assert got == {1: one, 2: two}  # each opening its own pipe: one whole copy, never the rest of another
     assert reads.complete
     checked = reads.verdict(head(tmp_path / "R1.fq.gz", tmp_path / "R2.fq.gz"))
     assert checked["status"] == "ok" and checked["read_pairs"] == 30000 and checked["mean_length1"] == 40.0
