@@ -19,6 +19,7 @@ import zlib
 from contextlib import contextmanager
 
 from fusion_pipeline.align.check_fastq import open_fastq, pair_counts_verdict, truncated_message
+from fusion_pipeline.align.trim_stream import unblock_fifo
 
 BLOCK = 1 << 20
 
@@ -79,7 +80,7 @@ class MateRelay(threading.Thread):
         """No more readers will come: release the relay wherever it waits."""
         self.stopping = True
         for _ in range(300):  # it may reach open() just after a drain: drain until it has left
-            _drain(self.fifo)
+            unblock_fifo(self.fifo)
             self.join(timeout=0.1)
             if not self.is_alive():
                 return
@@ -124,12 +125,3 @@ def checked_reads(fq1: str, fq2: str, workdir: str):
         for relay in reads.relays:
             relay.stop()
         shutil.rmtree(fifo_dir, ignore_errors=True)
-
-
-def _drain(fifo: str) -> None:
-    """Open the pipe's read end and close it: a relay still waiting in open() or write() gets EOF/EPIPE."""
-    try:
-        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-        os.close(fd)
-    except OSError:
-        pass

@@ -122,14 +122,14 @@ def trimmed_stream(fq1: str, fq2: str, json_path: str, html_path: str, options: 
             fastp.kill()
             fastp.wait()
         for fifo in written + read:  # unblock a relay end whose peer never opened its side
-            _unblock(fifo)
+            unblock_fifo(fifo)
         relay.join(timeout=10)
         shutil.rmtree(fifo_dir, ignore_errors=True)
     if fastp.returncode != 0:
         raise TrimFailure(f"fastp failed with exit code {fastp.returncode}")
 
 
-def _unblock(fifo: str) -> None:
+def unblock_fifo(fifo: str) -> None:
     """Open a FIFO's both ends without blocking, so a thread still waiting in open() returns."""
     try:
         fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
