@@ -188,10 +188,11 @@ def main(snakemake) -> None:
     from fusion_pipeline.common.input_verdict import input_failure, read_verdict
 
     failure = input_failure(read_verdict(snakemake.input.check))
-    table = read_table(snakemake.input.calls)
     if failure:  # a call from the readable part of a broken input is no call (merge_calls kept none)
         logging.warning("input %s: no call is reported and no abundance measured", failure)
         table = empty_table()
+    else:
+        table = read_table(snakemake.input.calls)
     settings = CountSettings.from_config(snakemake.params.settings)
     targeted = targeted_settings(snakemake.params.assay, snakemake.input.get("panel"),
                                  snakemake.input.kinases, snakemake.params.umi)  # fmt: skip

@@ -74,11 +74,11 @@ def count_junction_molecules(records: list, junction_path: str, min_anchor: int,
     ]  # fmt: skip
 
 
-def judge(records: list, targeted: Targeted | None, min_molecules: int, enabled: dict) -> tuple[list, list]:
+def judge(records: list, assay: str, targeted: Targeted | None, min_molecules: int, enabled: dict) -> tuple:
     """(calls with pass/filters as the merged table's filters decide, one count row per filter)."""
     counts = []
     for order, flt in enumerate(MERGED_FILTERS, start=1):
-        on = targeted is not None and enabled.get(flt.name, True)
+        on = assay in flt.assays and enabled.get(flt.name, True)
         before = sum(r["pass"] == "yes" for r in records)
         judged = apply_panel(records, targeted.primed_genes, min_molecules) if on else records
         removed = sum(a["pass"] == "yes" and b["pass"] == "no" for a, b in zip(records, judged))
@@ -116,7 +116,8 @@ def main(snakemake) -> None:
         records = count_junction_molecules(
             records, snakemake.input.junctions, snakemake.params.min_anchor, targeted
         )
-    records, counts = judge(records, targeted, snakemake.params.min_molecules, snakemake.params.filters)
+    records, counts = judge(records, snakemake.params.assay, targeted, snakemake.params.min_molecules,
+                            snakemake.params.filters)  # fmt: skip
     if targeted:
         for r in records:
             logging.info("%s: %s junction molecules, pass %s %s", r["fusion"], r["junction_molecules"], r["pass"],
