@@ -68,7 +68,7 @@ def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra, plain: bool 
         "--outFileNamePrefix", prefix,
         "--outSAMtype", "BAM", "SortedByCoordinate", "--limitBAMsortRAM", str(sort_ram),
         "--outSAMunmapped", "Within", "--outSAMstrandField", "intronMotif",
-        "--outSAMattributes", "NH", "HI", "AS", "nM", "NM", "MD", "--quantMode", "GeneCounts",
+        "--outSAMattributes", "NH", "HI", "AS", "nM", "NM", "MD", "MC", "--quantMode", "GeneCounts",
         *CHIMERIC_PARAMETERS, *shlex.split(extra or ""),
     ]  # fmt: skip
 
