@@ -36,6 +36,10 @@ junction_molecules / (junction_molecules + wild-type molecules at the
 kinase's own exon junction), as panel vendors report it (`abundance_side`
 says which side, `abundance_unit` says `molecules`).
 
+A call without a split read (`breakpoint_source` `inferred_from_pairs`: its
+junction is only inferred from discordant pairs) has no fusion fragments at a
+known junction to count, so its ratios are `.` (not assessable).
+
 Every count is a region query on the indexed BAM; the BAM is never scanned.
 """
 
@@ -51,7 +55,12 @@ from fusion_pipeline.common.chimeric import (
     normalise,
     read_junctions,
 )
-from fusion_pipeline.common.fusion_table import parse_breakpoint, side_direction
+from fusion_pipeline.common.fusion_table import (
+    INFERRED_FROM_PAIRS,
+    breakpoint_source,
+    parse_breakpoint,
+    side_direction,
+)
 from fusion_pipeline.common.panel import Targeted, primed_gene, targeted_settings
 from fusion_pipeline.common.stats import wilson_interval
 from fusion_pipeline.common.wild_type import CountSettings, wild_type_counts, wild_type_fragments
@@ -166,6 +175,10 @@ def add_abundance(
                 row = measure(bam, bp5, bp3, counter.count(bp5, bp3), settings)
                 row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
                             "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
+            if breakpoint_source(record["junction_reads"]) == INFERRED_FROM_PAIRS:
+                row.update(
+                    dict.fromkeys(RATIO_COLUMNS, math.nan)
+                )  # no read at a junction that is only inferred
             rows.append(row)
     columns = ABUNDANCE_COLUMNS + MOLECULE_COLUMNS
     values = pd.DataFrame(rows, columns=columns, index=table.index)

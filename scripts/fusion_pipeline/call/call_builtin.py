@@ -2,7 +2,8 @@
 
 Pipeline: parse -> normalise both strands -> cluster split reads (PCR
 duplicates removed by fragment ends) -> assign spanning pairs -> annotate
-genes/exons and orient 5'->3' -> the filters of call/filters.py, in their
+genes/exons and orient 5'->3' (known pairs seen in discordant pairs only are
+added with an inferred breakpoint, call/known_pairs.py) -> the filters of call/filters.py, in their
 registry's order. Read-throughs of adjacent same-strand genes are ordinary
 spliced alignments for STAR, so SJ.out.tab junctions that join two different
 genes are added as candidates too (they carry no spanning pairs).
@@ -17,6 +18,7 @@ import pandas as pd
 from fusion_pipeline.call.background import Background
 from fusion_pipeline.call.filters import FilterContext, apply_filters
 from fusion_pipeline.call.flanks import five_prime_flanks, three_prime_flanks
+from fusion_pipeline.call.known_pairs import known_pair_candidates, without_confirmed
 from fusion_pipeline.common.annotation import annotate_side, side_score, strand_fits, transcript_strand
 from fusion_pipeline.common.chimeric import (
     KEY,
@@ -292,7 +294,13 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
         if not extra.empty:
             extra = extra[extra["junction_reads"] >= params.report_min_support]
             clusters = pd.concat([clusters, extra], ignore_index=True)
-    table = candidate_table(clusters, anchors, annotation, params, context.fasta)
+    known_only = known_pair_candidates(
+        spans, chroms, annotation, context.known_fusions, params.known_min_support
+    )
+    if not known_only.empty:
+        logging.info("%d known pairs seen in discordant pairs only", len(known_only))
+        clusters = pd.concat([clusters, known_only], ignore_index=True)
+    table = without_confirmed(candidate_table(clusters, anchors, annotation, params, context.fasta))
     table, counts = apply_filters(table, context, enabled)
     if table.empty:
         return table, counts

@@ -8,6 +8,7 @@ import pandas as pd
 
 from fusion_pipeline.common.annotation import annotate_side
 from fusion_pipeline.common.callers import merge_order
+from fusion_pipeline.common.cells import cell_int
 
 CONTRACT_COLUMNS = [
     "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3",
@@ -15,8 +16,9 @@ CONTRACT_COLUMNS = [
 ]  # fmt: skip
 EXTRA_COLUMNS = [
     "pass", "transcript5", "transcript3", "gene_id5", "gene_id3", "site5", "site3", "type",
-    "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller",
+    "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "breakpoint_source",
 ]  # fmt: skip
+SPLIT_READS, INFERRED_FROM_PAIRS = "split_reads", "inferred_from_pairs"
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 CALLER_ORDER = merge_order()  # the registry's priorities (common/callers.py)
 
@@ -86,9 +88,16 @@ def row_value(table: pd.DataFrame, index, column: str) -> str:
     return str(table.at[index, column])
 
 
+def breakpoint_source(junction_reads) -> str:
+    """`split_reads` when a read crosses the junction, else `inferred_from_pairs` (any caller's call)."""
+    return SPLIT_READS if cell_int(junction_reads) > 0 else INFERRED_FROM_PAIRS
+
+
 def write_table(table: pd.DataFrame, path: str) -> None:
     from fusion_pipeline.common.rulelog import atomic_write
 
+    table = table.copy()
+    table["breakpoint_source"] = [breakpoint_source(r) for r in table["junction_reads"]] if len(table) else []
     for column in COLUMNS:
         if column not in table:
             table[column] = "."

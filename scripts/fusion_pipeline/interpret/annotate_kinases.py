@@ -16,14 +16,16 @@ base at the level that holds for the sample's tumour type, and a tier:
 
 `actionable` is `yes` only when frame and domain were both established from
 the reference (in frame, domain kept) in tiers I-II, `review` when either
-could not be checked, `no` otherwise.
+could not be checked or when no read crosses the junction (its breakpoint
+inferred from discordant pairs, `breakpoint_source`; tier II at best), `no`
+otherwise.
 """
 
 import pandas as pd
 
 from fusion_pipeline.common.annotation import locate_in_transcript
 from fusion_pipeline.common.cells import cell_int
-from fusion_pipeline.common.fusion_table import parse_breakpoint
+from fusion_pipeline.common.fusion_table import INFERRED_FROM_PAIRS, breakpoint_source, parse_breakpoint
 from fusion_pipeline.common.knowledge_base import KnowledgeBase
 from fusion_pipeline.common.therapies import therapies_for, therapy_cell
 
@@ -111,8 +113,9 @@ def whitelisted(kb: KnowledgeBase, gene: str, gene_id: str):
 
 
 def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, min_support: int,
-             unchecked_reasons: tuple = (), scope: str = "this tumour type") -> tuple:  # fmt: skip
-    """(tier, actionable, reason) by the house rule of the module docstring."""
+             unchecked_reasons: tuple = (), scope: str = "this tumour type", unconfirmed: str = "") -> tuple:  # fmt: skip
+    """(tier, actionable, reason) by the house rule of the module docstring; `unconfirmed` says why
+    the junction itself is not proven (no read crosses it)."""
     failures = []
     if not role_ok:
         failures.append("kinase at the non-actionable end")
@@ -131,9 +134,11 @@ def tier_for(role_ok: bool, domain: str, frame: str, best_level, support: int, m
     if unchecked:
         detail = f" ({'; '.join(unchecked_reasons)})" if unchecked_reasons else ""
         notes.append(f"{' and '.join(unchecked)} could not be checked{detail}")
+    if unconfirmed:
+        notes.append(unconfirmed)
     if support < min_support:
         notes.append(f"low support ({support} fragments < {min_support})")
-    actionable = "review" if unchecked else "yes"
+    actionable = "review" if unchecked or unconfirmed else "yes"
     if best_level in ("1", "2") and not notes:
         where = "a tumour-agnostic approval" if scope == "tumour-agnostic" else "for this tumour type"
         return "I", actionable, f"level {best_level} therapy ({where}), all checks passed"
@@ -192,8 +197,12 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
     best = therapies[0]["sample_level"] if therapies else None
     support = cell_int(row.get("junction_reads")) + cell_int(row.get("spanning_pairs"))
     scope = therapies[0]["scope"] if therapies else ""
+    unconfirmed = ""
+    if breakpoint_source(row.get("junction_reads")) == INFERRED_FROM_PAIRS:
+        unconfirmed = (f"breakpoint inferred from {cell_int(row.get('spanning_pairs'))} discordant pairs at the "
+                       "nearest exon boundaries; no read crosses the junction")  # fmt: skip
     tier, actionable, reason = tier_for(position == entry["actionable_role"], domain, frame, best, support,
-                                        min_support, tuple(unchecked), scope)  # fmt: skip
+                                        min_support, tuple(unchecked), scope, unconfirmed)  # fmt: skip
     if tumour_type is None and any(t["scope"] == "other tumour type" for t in therapies):
         reason += "; no tumour type given: levels of other indications count as 3B at best"
     d = entry["domain"]
@@ -211,7 +220,7 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
         "other_tumour_type_therapies": "; ".join(
             f"{t['drug']} ({t['sample_level']}; level {t['level']} in {', '.join(t.get('tumour_types') or [])})"
             for t in elsewhere) or ".",
-        "review_reason": "; ".join(unchecked) if actionable == "review" else ".",
+        "review_reason": "; ".join(unchecked + [unconfirmed] * bool(unconfirmed)) if actionable == "review" else ".",
     }  # fmt: skip
 
 

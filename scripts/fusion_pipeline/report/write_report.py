@@ -135,7 +135,7 @@ def _evidence(call: dict) -> dict:
         "fusion_reads": cell_int(call.get("fusion_reads")), "wt_reads5": cell_int(call.get("wt_reads5")),
         "abundance": cell_float(call.get("abundance")), "abundance_ci_low": cell_float(call.get("abundance_ci_low")),
         "abundance_ci_high": cell_float(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
-        "filters": str(call.get("filters", ".")),
+        "filters": str(call.get("filters", ".")), "breakpoint_source": str(call.get("breakpoint_source", ".")),
         **_molecules(call),
     }  # fmt: skip
 

@@ -14,6 +14,13 @@ scored.
 - false negative: a truth fusion without such a call;
 - false positive: any other passing call; the two genes of a truth fusion
   swapped is one too, labelled `reciprocal`.
+
+Breakpoint level (published tables give both; gene pairs flatter): a truth
+fusion with breakpoints is found at breakpoint level when the call's two
+breakpoints lie within BREAKPOINT_TOLERANCE of them (`breakpoint_match`
+`yes`); a call of the right genes at other breakpoints is then a false
+negative and a false positive at once. Truth rows without breakpoints are
+left out of the breakpoint-level figures (`breakpoint_match` `.`).
 """
 
 import csv
@@ -35,7 +42,7 @@ from fusion_pipeline.validate.stats import (
 CONCORDANCE_COLUMNS = [
     "sample", "fusion", "status", "truth_fusion", "junction_reads", "spanning_pairs", "abundance",
     "abundance_ci_low", "abundance_ci_high", "expected_fraction", "expected_copies", "tier", "actionable",
-    "expected_tier", "expected_actionable", "depth", "replicate", "note",
+    "expected_tier", "expected_actionable", "depth", "replicate", "note", "breakpoint_match",
 ]  # fmt: skip
 BREAKPOINT_TOLERANCE = 10
 
@@ -91,18 +98,22 @@ def concordance(sample: str, truth_rows: list, calls: dict) -> list:
         call = calls.get(t["genes"])
         base = {"sample": sample, "truth_fusion": "::".join(t["genes"]), **{k: t.get(k, "") for k in (
             "expected_fraction", "expected_copies", "expected_tier", "expected_actionable", "depth", "replicate")}}  # fmt: skip
+        given = bool(t.get("breakpoint5") and t.get("breakpoint3"))
         if call is None:
-            rows.append({**base, "fusion": "::".join(t["genes"]), "status": "FN", "note": ""})
+            rows.append({**base, "fusion": "::".join(t["genes"]), "status": "FN", "note": "",
+                         "breakpoint_match": "no" if given else "."})  # fmt: skip
             continue
         used.add(t["genes"])
-        note = "; ".join(n for n in (_breakpoint_note(t, call), _expectation_note(t, call)) if n)
-        rows.append({**base, **_call_fields(call), "status": "TP", "note": note})
+        where = _breakpoint_note(t, call)
+        note = "; ".join(n for n in (where, _expectation_note(t, call)) if n)
+        match = ("no" if where else "yes") if given else "."
+        rows.append({**base, **_call_fields(call), "status": "TP", "note": note, "breakpoint_match": match})
     truth_pairs = [t["genes"] for t in truth_rows]
     for genes, call in calls.items():
         if genes in used:
             continue
         reciprocal = any(relation(pair, genes) == "reciprocal" for pair in truth_pairs)
-        rows.append({"sample": sample, **_call_fields(call), "status": "FP",
+        rows.append({"sample": sample, **_call_fields(call), "status": "FP", "breakpoint_match": ".",
                      "note": "reciprocal of a true fusion" if reciprocal else "", "truth_fusion": ""})  # fmt: skip
     return rows
 
@@ -130,6 +141,8 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
         "ppa": proportion(len(tp), len(tp) + len(fn), confidence),
         "ppv": proportion(len(tp), len(tp) + len(fp), confidence),
         "npa": proportion(len(clean_negatives), len(negatives), confidence),
+        "f1": f1(len(tp), len(fn), len(fp)),
+        "breakpoint_level": breakpoint_level(tp, fn, fp, confidence),
         "false_calls_per_sample": len(fp) / len(samples) if samples else None,
         "false_calls": [{k: r[k] for k in ("sample", "fusion", "junction_reads", "note")} for r in fp],
     }  # fmt: skip
@@ -163,6 +176,27 @@ def score(rows: list, not_evaluable: list, negatives: list, confidence: float = 
         if _differs(r, "tier", r)
     ]
     return summary
+
+
+def f1(tp: int, fn: int, fp: int) -> float | None:
+    """The harmonic mean of PPA and PPV; None when there is nothing to score."""
+    return 2 * tp / (2 * tp + fn + fp) if tp + fn + fp else None
+
+
+def breakpoint_level(tp: list, fn: list, fp: list, confidence: float) -> dict:
+    """PPA, PPV and F1 counting a call true only at the truth's breakpoints (see the module docstring)."""
+    found = [r for r in tp if r.get("breakpoint_match") == "yes"]
+    elsewhere = [r for r in tp if r.get("breakpoint_match") == "no"]
+    missed = [r for r in fn if r.get("breakpoint_match") == "no"] + elsewhere
+    false = len(fp) + len(elsewhere)
+    return {
+        "true_positives": len(found), "false_negatives": len(missed), "false_positives": false,
+        "ppa": proportion(len(found), len(found) + len(missed), confidence),
+        "ppv": proportion(len(found), len(found) + false, confidence),
+        "f1": f1(len(found), len(missed), false),
+        "without_truth_breakpoints": sum(r.get("breakpoint_match") == "." for r in tp + fn),
+        "other_breakpoints": [{k: r.get(k, "") for k in ("sample", "fusion", "note")} for r in elsewhere],
+    }  # fmt: skip
 
 
 def _cells_and_lod(rows: list, confidence: float) -> tuple:

@@ -113,7 +113,10 @@ def by_caller(
                 continue
             rows += concordance(sample, truth[sample], sample_calls(read(tables[j * len(callers) + i]), []))
         result = score(rows, not_evaluable, negatives)
-        figures[caller] = {k: result[k] for k in ("ppa", "ppv", "npa", "false_positives", "lod")}
+        figures[caller] = {
+            k: result[k]
+            for k in ("ppa", "ppv", "npa", "false_positives", "f1", "breakpoint_level", "cells", "lod")
+        }
     return figures
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from fusion_pipeline.call.background import Background
 from fusion_pipeline.call.call_builtin import CallerParams, candidate_table
-from fusion_pipeline.call.filters import NAMES, REGISTRY, FilterContext, apply_filters
+from fusion_pipeline.call.filters import NAMES, REGISTRY, FilterContext, apply_filters, known_fusions
 from fusion_pipeline.call.region_lists import keyword_matches, pair_matches, read_region_list
 from fusion_pipeline.common.annotation import load_gtf
 from fusion_pipeline.common.chimeric import cluster_split_reads, normalise, read_junctions
@@ -240,6 +240,11 @@ def test_blacklist_and_known_fusions_in_arribas_format(tmp_path, extended):
     result, counts = apply_filters(weak, ctx)
     assert result.iloc[0]["pass"] == "yes" and result.iloc[0]["filters"] == "min_support,known_fusions"
     assert counts.set_index("filter").loc["known_fusions", "rescued"] == 1
+    # removed only by relative_support (as the minigenome's template switches were): back on exon
+    # boundaries, not from inside an exon
+    strong = weak.assign(junction_reads=5, spanning_pairs=3, _hits=[["relative_support"]])
+    assert known_fusions(strong, ctx).tolist() == [True]
+    assert known_fusions(strong.assign(site5="exon"), ctx).tolist() == [False]
     artefact = candidates(extended, [true_fusion(extended, "LMNA", 2, "NTRK1", 11)], junction_reads=1,
                           spanning_pairs=1, min_anchor_best=5)  # fmt: skip
     artefact["anchor"], artefact["spanning_pairs"] = 5, 0

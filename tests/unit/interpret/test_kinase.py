@@ -158,6 +158,12 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
     assert glioma["other_tumour_type_therapies"] == "erdafitinib (3B; level 1 in BLCA, UTUC)"
     untyped = annotate_call(call, annotation, kb, clinical, 5, None)
     assert untyped["best_level"] == "3B" and "no tumour type given" in untyped["tier_reason"]
+    # the same junction inferred from discordant pairs alone (no split read): review, tier II at best
+    inferred = annotate_call({**call, "junction_reads": "0", "spanning_pairs": "6"}, annotation, kb, clinical, 5,
+                             "BLCA")  # fmt: skip
+    assert (inferred["tier"], inferred["actionable"]) == ("II", "review")
+    assert "inferred from 6 discordant pairs" in inferred["review_reason"]
+    assert "no read crosses the junction" in inferred["tier_reason"]
     # the same junction judged on the UniProt domain end (761) instead of the catalytic core would fail
     assert (
         kb.kinases["genes"]["FGFR3"]["domain"]["end"]

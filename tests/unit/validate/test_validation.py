@@ -178,3 +178,45 @@ def test_configured_fusions_are_grouped_so_no_sample_holds_a_gene_twice():
     assert expectations == {"EZR::ROS1": {"expected_tier": "II"}, "HOOK3::RET": {"expected_actionable": "no"}}
     with pytest.raises(InputError, match="entry 1: needs gene5, exon5, gene3 and exon3"):
         fusions_from_config([{"gene5": "CD74", "gene3": "ROS1", "exon3": 34}])
+
+
+def test_breakpoint_level_counts_a_call_at_other_breakpoints_as_missed_and_false():
+    truth = [
+        {"genes": ("EML4", "ALK"), "breakpoint5": "chr2:100:+", "breakpoint3": "chr2:900:-"},
+        {"genes": ("ETV6", "NTRK3"), "breakpoint5": "chr12:500:+", "breakpoint3": "chr15:800:-"},
+        {"genes": ("CD74", "ROS1"), "breakpoint5": "chr5:10:-", "breakpoint3": "chr6:20:-"},
+        {"genes": ("LMNA", "NTRK1")},  # no truth breakpoints: gene level only
+    ]
+    calls = {
+        ("EML4", "ALK"): _call("EML4", "ALK"),  # at the truth's breakpoints
+        ("ETV6", "NTRK3"): _call("ETV6", "NTRK3", breakpoint5="chr12:700:+", breakpoint3="chr15:800:-"),
+        ("LMNA", "NTRK1"): _call("LMNA", "NTRK1"),
+        ("FOO", "BAR"): _call("FOO", "BAR"),
+    }  # fmt: skip
+    rows = concordance("A", truth, calls)
+    match = {r["fusion"]: r["breakpoint_match"] for r in rows}
+    assert match == {
+        "EML4::ALK": "yes",
+        "ETV6::NTRK3": "no",
+        "CD74::ROS1": "no",
+        "LMNA::NTRK1": ".",
+        "FOO::BAR": ".",
+    }
+    summary = score(rows, [], [])
+    assert (summary["ppa"]["k"], summary["ppa"]["n"], summary["ppv"]["k"], summary["ppv"]["n"]) == (
+        3,
+        4,
+        3,
+        4,
+    )
+    assert summary["f1"] == pytest.approx(0.75)
+    level = summary["breakpoint_level"]
+    # found: EML4::ALK; missed: CD74::ROS1 and ETV6::NTRK3 (elsewhere); false: FOO::BAR and ETV6::NTRK3
+    assert (level["ppa"]["k"], level["ppa"]["n"], level["ppv"]["k"], level["ppv"]["n"]) == (1, 3, 1, 3)
+    assert level["f1"] == pytest.approx(1 / 3)
+    assert level["without_truth_breakpoints"] == 1
+    assert [r["fusion"] for r in level["other_breakpoints"]] == ["ETV6::NTRK3"]
+    from fusion_pipeline.validate.score_validation import render_html
+
+    html = render_html({**summary, "truth": "t.tsv", "caller": "builtin", "by_caller": {}}, rows)
+    assert "at breakpoint level: PPA</th><td>33.3% (1/3" in html
