@@ -8,9 +8,8 @@ the built-in caller counts fusion fragments (common/chimeric.py), so no ratio
 compares molecules with reads.
 """
 
-import re
+from fusion_pipeline.common.chimeric import cigar_geometry
 
-CIGAR = re.compile(r"(\d+)([MIDNSHP=X])")
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, duplicate, supplementary
 MATE_WINDOW = 1000  # bases around a region searched for mates, so both 5' ends are known
 
@@ -35,16 +34,14 @@ def mate_five_prime(read, chrom_id: int, start: int, end: int):
         return None
     if read.next_reference_id != chrom_id:
         return None
-    ops = CIGAR.findall(read.get_tag("MC"))
+    span, lead_clip, trail_clip = cigar_geometry(read.get_tag("MC"))
     mate_start = read.next_reference_start
-    mate_end = mate_start + sum(int(n) for n, op in ops if op in "MDN=X")
+    mate_end = mate_start + span
     if not (mate_start < end and mate_end > start):
         return None
     if read.mate_is_reverse:
-        clip = int(ops[-1][0]) if ops and ops[-1][1] == "S" else 0
-        return chrom_id, mate_end - 1 + clip, True
-    clip = int(ops[0][0]) if ops and ops[0][1] == "S" else 0
-    return chrom_id, mate_start - clip, False
+        return chrom_id, mate_end - 1 + trail_clip, True
+    return chrom_id, mate_start - lead_clip, False
 
 
 class FragmentIndex:
