@@ -32,9 +32,7 @@ def numbering_transcript(annotation: Annotation, gene):
         return clinical
     if not gene.transcripts:
         return None
-    return min(
-        gene.transcripts, key=lambda tx: (tx.canonical_rank, -tx.cds_length, -tx.length, tx.transcript_id)
-    )
+    return min(gene.transcripts, key=lambda tx: tx.preference)
 
 
 def known_gene_pairs(known: list, annotation: Annotation) -> list:

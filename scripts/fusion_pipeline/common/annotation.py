@@ -35,6 +35,11 @@ class Transcript:
         return len(CANONICAL_TAGS)
 
     @property
+    def preference(self) -> tuple:
+        """Sort key, smallest first: the most canonical tag, then the longest CDS, the longest transcript, the ID."""
+        return self.canonical_rank, -self.cds_length, -self.length, self.transcript_id
+
+    @property
     def cds_length(self) -> int:
         return sum(e - s + 1 for s, e, _ in self.cds)
 
@@ -311,10 +316,7 @@ def annotate_side(annotation: Annotation, chrom: str, pos: int, role: str, direc
                 site != "exon_boundary",
                 site == "intron",
                 gene.biotype not in ("protein_coding", ""),
-                tx.canonical_rank,
-                -tx.cds_length,
-                -tx.length,
-                tx.transcript_id,
+                *tx.preference,
             )
             if best_key is None or key < best_key:
                 best_key = key

@@ -58,9 +58,7 @@ def choose_transcript(gene, clinical_id: str | None = None) -> Chosen:
         return Chosen(by_id[clinical_id.split(".")[0]], "knowledge base")
     if not gene.transcripts:
         raise ValueError(f"{gene.name} has no transcript with exons")
-    best = min(
-        gene.transcripts, key=lambda tx: (tx.canonical_rank, -tx.cds_length, -tx.length, tx.transcript_id)
-    )
+    best = min(gene.transcripts, key=lambda tx: tx.preference)
     rank = best.canonical_rank
     return Chosen(best, CANONICAL_TAGS[rank] if rank < len(CANONICAL_TAGS) else "longest CDS")
 
