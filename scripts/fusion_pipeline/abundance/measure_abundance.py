@@ -176,9 +176,8 @@ def add_abundance(
                 row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
                             "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
             if breakpoint_source(record["junction_reads"]) == INFERRED_FROM_PAIRS:
-                row.update(
-                    dict.fromkeys(RATIO_COLUMNS, math.nan)
-                )  # no read at a junction that is only inferred
+                # no read at a junction that is only inferred: nothing to measure a ratio from
+                row.update(dict.fromkeys(RATIO_COLUMNS, math.nan))
             rows.append(row)
     columns = ABUNDANCE_COLUMNS + MOLECULE_COLUMNS
     values = pd.DataFrame(rows, columns=columns, index=table.index)

@@ -58,7 +58,7 @@ def _side_mask(spans: dict, side: str, code: int, gene, role: str) -> np.ndarray
     )
 
 
-def inferred_breakpoint(tx, mates: np.ndarray, role: str):
+def inferred_breakpoint(tx, mates, role: str):
     """The exon boundary a junction must lie at for every mate on this side, or None.
 
     5': the last base of the exon holding the mate furthest downstream (in
@@ -66,14 +66,11 @@ def inferred_breakpoint(tx, mates: np.ndarray, role: str):
     furthest upstream. A mate outside the transcript's exons (intron, beyond
     it) is unspliced or mis-placed and makes no inference.
     """
-    forward = tx.strand == "+"
-    toward_junction = max if (role == "5") == forward else min
-    closest = int(toward_junction(mates))
-    for mate in mates:
-        located = locate_in_transcript(tx, int(mate), role)
-        if located is None or located[1] not in EXONIC:
-            return None
-    index = locate_in_transcript(tx, closest, role)[0] - 1
+    located = {int(mate): locate_in_transcript(tx, int(mate), role) for mate in mates}
+    if any(where is None or where[1] not in EXONIC for where in located.values()):
+        return None
+    toward_junction = max if (role == "5") == (tx.strand == "+") else min
+    index = located[toward_junction(located)][0] - 1
     return tx.last_base(index) if role == "5" else tx.first_base(index)
 
 
@@ -85,31 +82,31 @@ def known_pair_candidates(spans: dict, chroms: list, annotation: Annotation, kno
     both breakends). Each row carries `junction_reads` 0 and the pairs as
     `spanning_pairs`.
     """
+    if not len(spans.get("pos1", ())):
+        return pd.DataFrame()
     codes = {name: i for i, name in enumerate(chroms)}
     rows = []
-    n = len(spans["pos1"]) if "pos1" in spans else 0
-    for five, three in known_gene_pairs(known, annotation) if n else []:
+    for five, three in known_gene_pairs(known, annotation):
         if five.chrom not in codes or three.chrom not in codes:
             continue
         c5, c3 = codes[five.chrom], codes[three.chrom]
-        found = []
+        found = set()  # the same mate ends twice are one fragment's records
         for s5, s3 in (("1", "2"), ("2", "1")):
             mask = _side_mask(spans, s5, c5, five, "5") & _side_mask(spans, s3, c3, three, "3")
-            found += [(int(p5), int(p3)) for p5, p3 in zip(spans[f"pos{s5}"][mask], spans[f"pos{s3}"][mask])]
-        if len(set(found)) < min_pairs:  # the same mate ends twice are one fragment's records
+            found |= {(int(p5), int(p3)) for p5, p3 in zip(spans[f"pos{s5}"][mask], spans[f"pos{s3}"][mask])}
+        if len(found) < min_pairs:
             continue
         tx5, tx3 = numbering_transcript(annotation, five), numbering_transcript(annotation, three)
         if tx5 is None or tx3 is None:
             continue
-        mates5, mates3 = np.array([f[0] for f in found]), np.array([f[1] for f in found])
-        bp5, bp3 = inferred_breakpoint(tx5, mates5, "5"), inferred_breakpoint(tx3, mates3, "3")
+        bp5 = inferred_breakpoint(tx5, [p5 for p5, _ in found], "5")
+        bp3 = inferred_breakpoint(tx3, [p3 for _, p3 in found], "3")
         if bp5 is None or bp3 is None:
             continue
         rows.append({"chr1": five.chrom, "pos1": bp5, "dir1": 1 if five.strand == "+" else -1,
                      "chr2": three.chrom, "pos2": bp3, "dir2": -1 if three.strand == "+" else 1,
                      "junction_reads": 0, "duplicates": 0, "motif": 0, "homology": 0,
-                     "spanning_pairs": len(set(found)), "inconsistent_pairs": 0,
-                     "min_anchor_best": None})  # fmt: skip
+                     "spanning_pairs": len(found), "inconsistent_pairs": 0, "min_anchor_best": None})  # fmt: skip
     return pd.DataFrame(rows)
 
 
