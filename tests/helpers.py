@@ -195,3 +195,23 @@ def artefact_reads(fastq) -> Counter:
             if n % 4 == 0 and line.startswith("@A_"):
                 counts[next(c for c in ARTEFACT_LABELS if line[3:].startswith(c))] += 1
     return counts
+
+
+def breakend(gene, offset, role, unspliced=False):
+    """(chrom, pos, dir) of a 0-based mRNA offset of a simulated gene: the 5' side's last base or the
+    3' side's first."""
+    from fusion_pipeline.simulation.genome import genomic_position
+
+    pos = genomic_position(gene, offset, unspliced)
+    below = (role == "5") == (gene.spec.strand == "+")
+    return gene.chrom, pos, 1 if below else -1
+
+
+def true_fusion(extended, gene5, exon5, gene3, exon3):
+    """(five, three) breakends of a fusion at exon boundaries of the `extended` fixture's genes."""
+    from fusion_pipeline.simulation.genome import exon_boundary
+
+    g5, g3 = extended["genes"][gene5], extended["genes"][gene3]
+    five = (g5.chrom, exon_boundary(g5, exon5, "end"), 1 if g5.spec.strand == "+" else -1)
+    three = (g3.chrom, exon_boundary(g3, exon3, "start"), -1 if g3.spec.strand == "+" else 1)
+    return five, three

@@ -112,8 +112,9 @@ rule adapt_calls:
         "../../scripts/adapt_calls.py"
 
 
-# Every caller's calls merged into one row per breakpoint and judged as one table: a targeted
-# run's calls pass or fail on junction molecules here (scripts/fusion_pipeline/call/merge_calls.py).
+# Every caller's calls merged into one row per breakpoint and judged as one table: an external caller's
+# call is re-judged by the built-in artefact filters, and a targeted run's calls pass or fail on junction
+# molecules here (scripts/fusion_pipeline/call/merge_calls.py).
 rule merge_calls:
     input:
         unpack(panel_input),
@@ -121,6 +122,10 @@ rule merge_calls:
         calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in RUN.callers],
         kinases=config["knowledge_base"]["kinases"],
         junctions=f"{OUTDIR}/{{sample}}/star/Chimeric.out.junction",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
     output:
         calls=f"{OUTDIR}/{{sample}}/callers/merged.tsv",
         filter_counts=f"{OUTDIR}/{{sample}}/callers/merged_filter_counts.tsv",
@@ -144,5 +149,6 @@ rule merge_calls:
         min_anchor=config["abundance"]["min_anchor"],
         min_molecules=config["targeted"]["min_molecules"],
         filters=config["targeted"]["filters"],
+        builtin=config["builtin"],
     script:
         "../../scripts/merge_calls.py"

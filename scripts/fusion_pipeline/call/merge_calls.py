@@ -5,6 +5,11 @@ with each caller's evidence. The filters of the merged table (MERGED_FILTERS)
 then judge every caller's rows alike, in registry order, and are counted in
 `merged_filter_counts.tsv` as the built-in caller's are in its filter counts.
 
+`external_recheck` (whole-transcriptome runs with the built-in caller beside
+another): a passing call the built-in caller did not pass is judged by its
+artefact filters (call/external_recheck.py): an artefact fails, the rest is
+marked `builtin_unconfirmed(...)` and interpreted as `review`.
+
 `min_molecules` (targeted runs only): in an anchored multiplex PCR panel only
 the kinase side is primed, so read-based evidence rules (spanning pairs,
 anchors on both sides, support in deduplicated fragments) do not fit. A call
@@ -36,6 +41,8 @@ class MergedFilter:
 
 
 MERGED_FILTERS = [
+    MergedFilter("external_recheck", "verdict", ("whole_transcriptome",),
+                 "a call the built-in caller did not pass fails on its artefact filters, else is marked unconfirmed"),
     MergedFilter("min_molecules", "verdict", ("targeted",),
                  "targeted: a primed call on exon boundaries passes on min_molecules junction molecules, fails below"),
 ]  # fmt: skip
@@ -74,13 +81,18 @@ def count_junction_molecules(records: list, junction_path: str, min_anchor: int,
     ]  # fmt: skip
 
 
-def judge(records: list, assay: str, targeted: Targeted | None, min_molecules: int, enabled: dict) -> tuple:
-    """(calls with pass/filters as the merged table's filters decide, one count row per filter)."""
+def judge(records: list, assay: str, targeted: Targeted | None, min_molecules: int, enabled: dict,
+          recheck=None) -> tuple:  # fmt: skip
+    """(calls with pass/filters as the merged table's filters decide, one count row per filter).
+
+    `recheck` re-judges external callers' calls (None: the built-in caller did not run beside another)."""
     counts = []
+    steps = {"min_molecules": lambda rs: apply_panel(rs, targeted.primed_genes, min_molecules),
+             "external_recheck": recheck}  # fmt: skip
     for order, flt in enumerate(MERGED_FILTERS, start=1):
-        on = assay in flt.assays and enabled.get(flt.name, True)
+        on = assay in flt.assays and enabled.get(flt.name, True) and steps[flt.name] is not None
         before = sum(r["pass"] == "yes" for r in records)
-        judged = apply_panel(records, targeted.primed_genes, min_molecules) if on else records
+        judged = steps[flt.name](records) if on else records
         removed = sum(a["pass"] == "yes" and b["pass"] == "no" for a, b in zip(records, judged))
         rescued = sum(a["pass"] == "no" and b["pass"] == "yes" for a, b in zip(records, judged))
         hits = sum(a["filters"] != b["filters"] for a, b in zip(records, judged))
@@ -94,7 +106,25 @@ def judge(records: list, assay: str, targeted: Targeted | None, min_molecules: i
     return records, counts
 
 
+def external_rechecker(snakemake, tables: dict, fasta):
+    """The external_recheck step over the built-in caller's own candidates, or None without them."""
+    from fusion_pipeline.call.call_builtin import CallerParams
+    from fusion_pipeline.call.external_recheck import BUILTIN, recheck
+    from fusion_pipeline.call.filters import FilterContext
+    from fusion_pipeline.common.clinical_annotation import load_annotation
+
+    if BUILTIN not in tables or len(tables) < 2:
+        return None
+    lists = ("filters", "blacklist", "known_fusions")  # not thresholds: the built-in caller's own inputs
+    params = CallerParams.from_config({k: v for k, v in snakemake.params.builtin.items() if k not in lists})
+    context = FilterContext(params, load_annotation(snakemake.input.gtf, snakemake.input.kb_check), fasta)
+    builtin_rows = tables[BUILTIN].to_dict("records")
+    return lambda records: recheck(records, builtin_rows, context)
+
+
 def main(snakemake) -> None:
+    import pysam
+
     from fusion_pipeline.common.fusion_table import empty_table, merge_callers, read_table, write_table
     from fusion_pipeline.common.input_verdict import input_failure, read_verdict
     from fusion_pipeline.common.rulelog import atomic_write
@@ -102,6 +132,7 @@ def main(snakemake) -> None:
     targeted = targeted_settings(snakemake.params.assay, snakemake.input.get("panel"),
                                  snakemake.input.kinases, snakemake.params.umi)  # fmt: skip
     failure = input_failure(read_verdict(snakemake.input.check))
+    tables = {}
     if failure:  # a call from the readable part of a broken input is no call
         logging.warning("input %s: no call is merged", failure)
         table = empty_table()
@@ -116,8 +147,10 @@ def main(snakemake) -> None:
         records = count_junction_molecules(
             records, snakemake.input.junctions, snakemake.params.min_anchor, targeted
         )
-    records, counts = judge(records, snakemake.params.assay, targeted, snakemake.params.min_molecules,
-                            snakemake.params.filters)  # fmt: skip
+    with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
+        recheck = external_rechecker(snakemake, tables, fasta) if records else None
+        records, counts = judge(records, snakemake.params.assay, targeted, snakemake.params.min_molecules,
+                                snakemake.params.filters, recheck)  # fmt: skip
     if targeted:
         for r in records:
             logging.info("%s: %s junction molecules, pass %s %s", r["fusion"], r["junction_molecules"], r["pass"],

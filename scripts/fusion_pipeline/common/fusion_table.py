@@ -19,6 +19,8 @@ EXTRA_COLUMNS = [
     "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "breakpoint_source",
 ]  # fmt: skip
 SPLIT_READS, INFERRED_FROM_PAIRS = "split_reads", "inferred_from_pairs"
+# Filter notes of an external caller's call re-judged by the built-in filters (call/external_recheck.py).
+ARTEFACT_FLAG, UNCONFIRMED_FLAG, NO_CANDIDATE = "builtin_artefact", "builtin_unconfirmed", "no_candidate"
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 CALLER_ORDER = merge_order()  # the registry's priorities (common/callers.py)
 
@@ -91,6 +93,18 @@ def row_value(table: pd.DataFrame, index, column: str) -> str:
 def breakpoint_source(junction_reads) -> str:
     """`split_reads` when a read crosses the junction, else `inferred_from_pairs` (any caller's call)."""
     return SPLIT_READS if cell_int(junction_reads) > 0 else INFERRED_FROM_PAIRS
+
+
+def unconfirmed_by_builtin(filters_cell, callers_cell) -> str:
+    """Why the built-in caller did not confirm an external caller's passing call ('' when it did)."""
+    for note in str(filters_cell).split(","):
+        if note.startswith(f"{UNCONFIRMED_FLAG}("):
+            reasons = note[len(UNCONFIRMED_FLAG) + 1 : -1].split("+")
+            others = ", ".join(c for c in str(callers_cell).split(",") if c != "builtin") or "another caller"
+            why = ("found no candidate at this junction" if reasons == [NO_CANDIDATE]
+                   else f"removed it ({', '.join(reasons)})")  # fmt: skip
+            return f"called by {others} only; the built-in caller {why}"
+    return ""
 
 
 def write_table(table: pd.DataFrame, path: str) -> None:

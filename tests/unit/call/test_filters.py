@@ -7,41 +7,15 @@ at exon boundaries, annotated by the caller's own candidate_table.
 
 import numpy as np
 import pandas as pd
-import pysam
 import pytest
+from helpers import breakend, true_fusion
 
 from fusion_pipeline.call.background import Background
 from fusion_pipeline.call.call_builtin import CallerParams, candidate_table
 from fusion_pipeline.call.filters import NAMES, REGISTRY, FilterContext, apply_filters, known_fusions
 from fusion_pipeline.call.region_lists import keyword_matches, pair_matches, read_region_list
-from fusion_pipeline.common.annotation import load_gtf
 from fusion_pipeline.common.chimeric import cluster_split_reads, normalise, read_junctions
-from fusion_pipeline.simulation.genome import (
-    build_genome,
-    exon_boundary,
-    genomic_position,
-    gtf_rows,
-    write_fasta,
-)
-
-
-@pytest.fixture(scope="module")
-def extended(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("extended_genome")
-    contigs, genes = build_genome(seed=1, extended=True)
-    write_fasta(contigs, folder / "genome.fa")
-    pysam.faidx(str(folder / "genome.fa"))
-    (folder / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
-    fasta = pysam.FastaFile(str(folder / "genome.fa"))
-    yield {"genes": genes, "annotation": load_gtf(str(folder / "genes.gtf")), "fasta": fasta}
-    fasta.close()
-
-
-def breakend(gene, offset, role, unspliced=False):
-    """(chrom, pos, dir) of a 0-based mRNA offset: the 5' side's last base or the 3' side's first."""
-    pos = genomic_position(gene, offset, unspliced)
-    below = (role == "5") == (gene.spec.strand == "+")
-    return gene.chrom, pos, 1 if below else -1
+from fusion_pipeline.simulation.genome import genomic_position
 
 
 def candidates(extended, junctions, **evidence):
@@ -62,13 +36,6 @@ def context(extended, **kwargs):
 
 def hits(name, table, ctx):
     return next(f for f in REGISTRY if f.name == name).function(table, ctx).tolist()
-
-
-def true_fusion(extended, gene5, exon5, gene3, exon3):
-    g5, g3 = extended["genes"][gene5], extended["genes"][gene3]
-    five = (g5.chrom, exon_boundary(g5, exon5, "end"), 1 if g5.spec.strand == "+" else -1)
-    three = (g3.chrom, exon_boundary(g3, exon3, "start"), -1 if g3.spec.strand == "+" else 1)
-    return five, three
 
 
 def test_registry_names_are_unique_and_switchable(extended):

@@ -164,6 +164,13 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
     assert (inferred["tier"], inferred["actionable"]) == ("II", "review")
     assert "inferred from 6 discordant pairs" in inferred["review_reason"]
     assert "no read crosses the junction" in inferred["tier_reason"]
+    # passed by Arriba alone, the built-in caller beside it removed it for weak support: review as well
+    unconfirmed = annotate_call({**call, "callers": "builtin,arriba", "filters": "builtin_unconfirmed(min_support)"},
+                                annotation, kb, clinical, 5, "BLCA")  # fmt: skip
+    assert (unconfirmed["tier"], unconfirmed["actionable"]) == ("II", "review")
+    assert (
+        unconfirmed["review_reason"] == "called by arriba only; the built-in caller removed it (min_support)"
+    )
     # the same junction judged on the UniProt domain end (761) instead of the catalytic core would fail
     assert (
         kb.kinases["genes"]["FGFR3"]["domain"]["end"]
