@@ -36,9 +36,11 @@ junction_molecules / (junction_molecules + wild-type molecules at the
 kinase's own exon junction), as panel vendors report it (`abundance_side`
 says which side, `abundance_unit` says `molecules`).
 
-A call without a split read (`breakpoint_source` `inferred_from_pairs`: its
-junction is only inferred from discordant pairs) has no fusion fragments at a
-known junction to count, so its ratios are `.` (not assessable).
+A call without a split read in STAR's output (`breakpoint_source`
+`inferred_from_pairs`: its junction is only inferred from discordant pairs;
+`junction_sequence`: only reads with short overhangs, below `min_anchor`,
+cross it) has no fusion fragments counted in this unit, so its ratios are `.`
+(not assessable) rather than 0.
 
 Every count is a region query on the indexed BAM; the BAM is never scanned.
 """
@@ -56,7 +58,7 @@ from fusion_pipeline.common.chimeric import (
     read_junctions,
 )
 from fusion_pipeline.common.fusion_table import (
-    INFERRED_FROM_PAIRS,
+    SPLIT_READS,
     breakpoint_source,
     parse_breakpoint,
     side_direction,
@@ -175,8 +177,8 @@ def add_abundance(
                 row = measure(bam, bp5, bp3, counter.count(bp5, bp3), settings)
                 row.update({"junction_molecules": ".", "wt_molecules5": ".", "wt_molecules3": ".",
                             "abundance_unit": "fragments", "abundance_side": "5"})  # fmt: skip
-            if breakpoint_source(record["junction_reads"]) == INFERRED_FROM_PAIRS:
-                # no read at a junction that is only inferred: nothing to measure a ratio from
+            if breakpoint_source(record) != SPLIT_READS:
+                # no split read counted at this junction: nothing to measure a ratio from
                 row.update(dict.fromkeys(RATIO_COLUMNS, math.nan))
             rows.append(row)
     columns = ABUNDANCE_COLUMNS + MOLECULE_COLUMNS

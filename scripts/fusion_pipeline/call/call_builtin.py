@@ -3,8 +3,10 @@
 Pipeline: parse -> normalise both strands -> cluster split reads (PCR
 duplicates removed by fragment ends) -> assign spanning pairs -> annotate
 genes/exons and orient 5'->3' (known pairs seen in discordant pairs only are
-added with an inferred breakpoint, call/known_pairs.py) -> the filters of call/filters.py, in their
-registry's order. Read-throughs of adjacent same-strand genes are ordinary
+added with an inferred breakpoint, call/known_pairs.py) -> reads across each
+junction that STAR left soft-clipped (`junction_sequence_reads`, and known
+kinase junctions seen only so, call/junction_evidence.py) -> the filters of
+call/filters.py, in their registry's order. Read-throughs of adjacent same-strand genes are ordinary
 spliced alignments for STAR, so SJ.out.tab junctions that join two different
 genes are added as candidates too (they carry no spanning pairs).
 """
@@ -18,6 +20,7 @@ import pandas as pd
 from fusion_pipeline.call.background import Background
 from fusion_pipeline.call.filters import FilterContext, apply_filters
 from fusion_pipeline.call.flanks import five_prime_flanks, three_prime_flanks
+from fusion_pipeline.call.junction_evidence import JunctionReads, known_kinase_junctions
 from fusion_pipeline.call.known_pairs import known_pair_candidates, without_confirmed
 from fusion_pipeline.common.annotation import annotate_side, side_score, strand_fits, transcript_strand
 from fusion_pipeline.common.chimeric import (
@@ -32,7 +35,7 @@ from fusion_pipeline.common.chimeric import (
     take,
     window_search,
 )
-from fusion_pipeline.common.fusion_table import fusion_name, fusion_type, sort_calls
+from fusion_pipeline.common.fusion_table import fusion_name, fusion_type, same_breakpoints, sort_calls
 from fusion_pipeline.common.settings import FromConfig
 
 
@@ -62,6 +65,13 @@ class CallerParams(FromConfig):
     merge_distance: int = 5
     spanning_window: int = 200000
     report_min_support: int = 2  # weaker clusters are not written at all
+    junction_sequence: bool = (
+        True  # count reads across each junction that STAR left soft-clipped (junction_evidence)
+    )
+    junction_min_overhang: int = 10
+    junction_max_mismatches: int = 2
+    junction_slack: int = 10  # reads this close to a breakpoint are looked at
+    junction_flank: int = 250  # bases of each partner's transcript in a junction sequence
 
 
 def assign_spanning(clusters: pd.DataFrame, spans: pd.DataFrame, window: int) -> pd.DataFrame:
@@ -217,7 +227,7 @@ CALL_COLUMNS = [
     "fusion", "gene5", "gene3", "breakpoint5", "breakpoint3", "exon5", "exon3", "junction_reads", "spanning_pairs",
     "callers", "filters", "pass", "transcript5", "transcript3", "gene_id5", "gene_id3", "site5", "site3", "type",
     "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "homology", "background_events",
-    "evalue",
+    "evalue", "junction_sequence_reads",
 ]  # fmt: skip
 
 
@@ -259,14 +269,58 @@ def candidate_table(clusters: pd.DataFrame, anchors: dict, annotation, params: C
     return table
 
 
+def with_junction_sequence_reads(table: pd.DataFrame, evidence: list, min_anchor: int) -> pd.DataFrame:
+    """`junction_sequence_reads` of each candidate; its reads' anchors count like split reads' anchors."""
+    table = table.assign(junction_sequence_reads=[e.fragments for e in evidence])
+    theirs = np.array([e.anchor if e.fragments else np.nan for e in evidence], dtype=float)
+    ours = pd.to_numeric(table["anchor"], errors="coerce").to_numpy(dtype=float)
+    anchor = np.fmax(ours, theirs)
+    table["anchor"] = anchor
+    table["large_anchor"] = np.where(np.isnan(anchor) | (anchor >= min_anchor), "yes", "no")
+    return table
+
+
+def _has_candidate(table: pd.DataFrame, row: dict, near: int) -> bool:
+    """Whether a candidate of `table` has the row's breakpoints (each within `near` bases)."""
+    return any(same_breakpoints(row["breakpoint5"], row["breakpoint3"], b5, b3, near)
+               for b5, b3 in zip(table.get("breakpoint5", []), table.get("breakpoint3", [])))  # fmt: skip
+
+
+def known_junction_clusters(reads, known_junctions: list, chroms: list, spans: dict,
+                            params: CallerParams) -> pd.DataFrame:  # fmt: skip
+    """Cluster-like rows of known kinase junctions with junction-sequence reads, with the spanning pairs
+    that support them."""
+    found = pd.DataFrame(reads.of_known(known_junctions))
+    if found.empty:
+        return found
+    codes = {name: i for i, name in enumerate(chroms)}
+    coded = found.assign(chr1=found["chr1"].map(codes).fillna(-1).astype(int),
+                         chr2=found["chr2"].map(codes).fillna(-1).astype(int))  # fmt: skip
+    # breakends in the records' order (common/chimeric.normalise_columns) for the spans to find them
+    swap = (coded["chr1"] > coded["chr2"]) | (
+        (coded["chr1"] == coded["chr2"]) & (coded["pos1"] > coded["pos2"])
+    )
+    for column in ("chr", "pos", "dir"):
+        first, second = coded[f"{column}1"].copy(), coded[f"{column}2"].copy()
+        coded[f"{column}1"], coded[f"{column}2"] = first.where(~swap, second), second.where(~swap, first)
+    spanning, inconsistent = spanning_support(coded, spans, params.spanning_window)
+    return found.assign(spanning_pairs=spanning, inconsistent_pairs=inconsistent)
+
+
 def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: str | None = None,
                  context: FilterContext | None = None, enabled: dict | None = None,
-                 gene_reads: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """(calls, filter counts) of one sample; `context` brings the reference sequence and the user's lists."""
-    junctions = read_junctions(junction_path)
+                 gene_reads: dict | None = None, bam_path: str | None = None,
+                 kinases: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """(calls, filter counts) of one sample; `context` brings the reference sequence and the user's lists,
+    `bam_path` the reads STAR did not report as chimeric (junction_sequence_reads; none without it)."""
+    evidence_on = bool(
+        bam_path and params.junction_sequence and context is not None and context.fasta is not None
+    )
+    junctions = read_junctions(junction_path, read_names=evidence_on)
     logging.info("%s: %d chimeric records", junction_path, len(junctions))
     records = normalise_columns(junctions)
     chroms, cigars = junctions.chroms, junctions.cigars
+    chimeric_names = set(junctions.columns["read_name"]) if evidence_on else set()
     del junctions  # the columns as read are not needed again: free them before clustering
     clusters, split = split_read_clusters(records, params.merge_distance, cigars)
     context = context or FilterContext(params, annotation)
@@ -300,7 +354,31 @@ def call_fusions(junction_path: str, annotation, params: CallerParams, sj_path: 
     if not known_only.empty:
         logging.info("%d known pairs seen in discordant pairs only", len(known_only))
         clusters = pd.concat([clusters, known_only], ignore_index=True)
-    table = without_confirmed(candidate_table(clusters, anchors, annotation, params, context.fasta))
+    reads = JunctionReads(bam_path, context.fasta, chimeric_names, params) if evidence_on else None
+    try:
+        table = candidate_table(clusters, anchors, annotation, params, context.fasta)
+        if reads is not None:
+            known_junctions = known_kinase_junctions(annotation, kinases, context.known_fusions)
+            found = known_junction_clusters(reads, known_junctions, chroms, spans, params)
+            found = (
+                candidate_table(found, {}, annotation, params, context.fasta) if not found.empty else found
+            )
+            found = found[
+                [not _has_candidate(table, r, params.merge_distance) for r in found.to_dict("records")]
+            ]
+            if not found.empty:
+                logging.info("%d known kinase junctions seen in junction-sequence reads only", len(found))
+                table = pd.concat([table, found], ignore_index=True)
+        if reads is not None and not table.empty:
+            table = with_junction_sequence_reads(
+                table, reads.of_candidates(table, annotation), params.min_anchor
+            )
+    finally:
+        if reads is not None:
+            reads.close()
+    if "junction_sequence_reads" not in table:
+        table = table.assign(junction_sequence_reads=0)
+    table = without_confirmed(table)
     table, counts = apply_filters(table, context, enabled)
     if table.empty:
         return table, counts
@@ -314,6 +392,7 @@ def main(snakemake) -> None:
     from fusion_pipeline.call.region_lists import read_region_list
     from fusion_pipeline.common.clinical_annotation import load_annotation
     from fusion_pipeline.common.fusion_table import empty_table, write_table
+    from fusion_pipeline.common.knowledge_base import load_kinases
     from fusion_pipeline.common.rulelog import atomic_write
     from fusion_pipeline.common.star_outputs import read_gene_counts
 
@@ -328,7 +407,8 @@ def main(snakemake) -> None:
         context = FilterContext(params, annotation, fasta, blacklist=blacklist, known_fusions=known)
         table, counts = call_fusions(snakemake.input.junctions, annotation, params,
                                      snakemake.input.get("splice_junctions"), context, enabled,
-                                     read_gene_counts(snakemake.input.gene_counts))  # fmt: skip
+                                     read_gene_counts(snakemake.input.gene_counts), snakemake.input.bam,
+                                     load_kinases(snakemake.input.kinases))  # fmt: skip
     write_table(table if not table.empty else empty_table(), snakemake.output.calls)
     with atomic_write(snakemake.output.filter_counts) as out:
         counts.to_csv(out, sep="\t", index=False)

@@ -48,8 +48,14 @@ class Filter:
 _BREAKENDS = ["chr5", "pos5", "dir5", "chr3", "pos3", "dir3"]  # row loops iterate only the columns they read
 
 
+def _split(t: pd.DataFrame) -> np.ndarray:
+    """Fragments with a read across the junction: STAR's split reads and junction-sequence reads."""
+    extra = t["junction_sequence_reads"] if "junction_sequence_reads" in t else 0
+    return (t["junction_reads"] + extra).to_numpy()
+
+
 def _support(t: pd.DataFrame) -> np.ndarray:
-    return (t["junction_reads"] + t["spanning_pairs"]).to_numpy()
+    return _split(t) + t["spanning_pairs"].to_numpy()
 
 
 def _both_boundaries(t: pd.DataFrame) -> np.ndarray:
@@ -62,7 +68,7 @@ def duplicates(t, ctx):
 
 def min_support(t, ctx):
     p = ctx.params
-    return (t["junction_reads"] < p.min_junction_reads).to_numpy() | (_support(t) < p.min_support)
+    return (_split(t) < p.min_junction_reads) | (_support(t) < p.min_support)
 
 
 def read_through(t, ctx):
@@ -121,7 +127,7 @@ def mate_inconsistent(t, ctx):
 def off_splice_site(t, ctx):
     """A breakpoint off an annotated exon boundary needs split reads and a spanning pair (or many split reads)."""
     p = ctx.params
-    split, spanning = t["junction_reads"].to_numpy(), t["spanning_pairs"].to_numpy()
+    split, spanning = _split(t), t["spanning_pairs"].to_numpy()
     strong = (split >= p.min_junction_reads_off_boundary) & (
         (spanning >= p.off_boundary_min_spanning) | (split >= p.off_boundary_split_only)
     )
@@ -218,11 +224,12 @@ def known_fusions(t, ctx):
     hits = np.zeros(len(t), dtype=bool)
     if not ctx.known_fusions:
         return hits
+    support = _support(t)
     for i, row in enumerate(t.to_dict("records")):
         removed_by = set(row["_hits"]) & REMOVING
         if not removed_by or not removed_by <= RESCUABLE:
             continue
-        if row["junction_reads"] + row["spanning_pairs"] < ctx.params.known_min_support:
+        if support[i] < ctx.params.known_min_support:
             continue
         if not (row["site5"] == "exon_boundary" and row["site3"] == "exon_boundary"):
             continue  # weak support inside an exon or intron of a known pair is template switching
@@ -261,7 +268,9 @@ def add_background(t: pd.DataFrame, ctx: FilterContext) -> pd.DataFrame:
         rows = t[["gene_id5", "chr5", "pos5", "gene_id3", "chr3", "pos3"]].to_dict("records")
         counts = [background_events(ctx.background, ctx.annotation, r) for r in rows]
     t["background_events"] = np.round(counts, 1)
-    t["evalue"] = [round(evalue(c, s, ctx.params.evalue_exponent), 6) for c, s in zip(counts, _support(t))]
+    # the background is counted in STAR's chimeric reads only, so the support it is judged against is too
+    star_support = (t["junction_reads"] + t["spanning_pairs"]).to_numpy()
+    t["evalue"] = [round(evalue(c, s, ctx.params.evalue_exponent), 6) for c, s in zip(counts, star_support)]
     return t
 
 

@@ -111,7 +111,8 @@ def known_pair_candidates(spans: dict, chroms: list, annotation: Annotation, kno
 
 
 def without_confirmed(table: pd.DataFrame) -> pd.DataFrame:
-    """The candidates less the inferred ones of a gene pair that split-read candidates also have."""
+    """The candidates less those without a split read (inferred from pairs, or seen in junction-sequence
+    reads only) of a gene pair that split-read candidates also have: the split reads decide."""
     if table.empty:
         return table
     inferred = table["junction_reads"] == 0

@@ -335,3 +335,21 @@ def side_score(side: SideAnnotation, role: str, direction: int) -> int:
     if side.gene == ".":
         return 0
     return 2 * strand_fits(side.strand, role, direction) + (side.site == "exon_boundary")
+
+
+def breakpoint_junctions(tx, exons: list, role: str) -> list:
+    """(exon, 1-based breakend position, direction) of the junctions where a kinase's fusions break.
+
+    A 3' kinase keeps exon n on: the breakend is exon n's first base, retained
+    downstream. A 5' kinase keeps up to exon n: its last base, retained upstream.
+    """
+    junctions = []
+    forward = tx.strand == "+"
+    for n in exons:
+        if role == "3prime" and 2 <= n <= len(tx.exons):
+            pos = tx.first_base(n - 1)
+            junctions.append((n, pos, -1 if forward else 1))
+        elif role == "5prime" and 1 <= n < len(tx.exons):
+            pos = tx.last_base(n - 1)
+            junctions.append((n, pos, 1 if forward else -1))
+    return junctions

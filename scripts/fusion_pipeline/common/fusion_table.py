@@ -17,8 +17,13 @@ CONTRACT_COLUMNS = [
 EXTRA_COLUMNS = [
     "pass", "transcript5", "transcript3", "gene_id5", "gene_id3", "site5", "site3", "type",
     "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "breakpoint_source",
+    "junction_sequence_reads",
 ]  # fmt: skip
-SPLIT_READS, INFERRED_FROM_PAIRS = "split_reads", "inferred_from_pairs"
+SPLIT_READS, JUNCTION_SEQUENCE, INFERRED_FROM_PAIRS = (
+    "split_reads",
+    "junction_sequence",
+    "inferred_from_pairs",
+)
 # Filter notes of an external caller's call re-judged by the built-in filters (call/external_recheck.py).
 ARTEFACT_FLAG, UNCONFIRMED_FLAG, NO_CANDIDATE = "builtin_artefact", "builtin_unconfirmed", "no_candidate"
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
@@ -90,9 +95,13 @@ def row_value(table: pd.DataFrame, index, column: str) -> str:
     return str(table.at[index, column])
 
 
-def breakpoint_source(junction_reads) -> str:
-    """`split_reads` when a read crosses the junction, else `inferred_from_pairs` (any caller's call)."""
-    return SPLIT_READS if cell_int(junction_reads) > 0 else INFERRED_FROM_PAIRS
+def breakpoint_source(record) -> str:
+    """How a call's junction is known (any caller's row, a dict or a table row): `split_reads` when STAR
+    reported a read across it, `junction_sequence` when only reads laid on the fusion sequence cross it
+    (call/junction_evidence.py), else `inferred_from_pairs`."""
+    if cell_int(record.get("junction_reads")) > 0:
+        return SPLIT_READS
+    return JUNCTION_SEQUENCE if cell_int(record.get("junction_sequence_reads")) > 0 else INFERRED_FROM_PAIRS
 
 
 def unconfirmed_by_builtin(filters_cell, callers_cell) -> str:
@@ -111,7 +120,9 @@ def write_table(table: pd.DataFrame, path: str) -> None:
     from fusion_pipeline.common.rulelog import atomic_write
 
     table = table.copy()
-    table["breakpoint_source"] = [breakpoint_source(r) for r in table["junction_reads"]] if len(table) else []
+    table["breakpoint_source"] = (
+        [breakpoint_source(r) for r in table.to_dict("records")] if len(table) else []
+    )
     for column in COLUMNS:
         if column not in table:
             table[column] = "."

@@ -16,8 +16,9 @@ base at the level that holds for the sample's tumour type, and a tier:
 
 `actionable` is `yes` only when frame and domain were both established from
 the reference (in frame, domain kept) in tiers I-II, `review` when either
-could not be checked, when no read crosses the junction (its breakpoint
-inferred from discordant pairs, `breakpoint_source`) or when only an external
+could not be checked, when STAR reported no read across the junction (its
+breakpoint inferred from discordant pairs, or crossed only by junction-sequence
+reads with short overhangs: `breakpoint_source`) or when only an external
 caller passed it and the built-in caller beside it did not confirm it
 (`builtin_unconfirmed` in `filters`); tier II at best then. `no` otherwise.
 """
@@ -28,6 +29,7 @@ from fusion_pipeline.common.annotation import locate_in_transcript
 from fusion_pipeline.common.cells import cell_int
 from fusion_pipeline.common.fusion_table import (
     INFERRED_FROM_PAIRS,
+    JUNCTION_SEQUENCE,
     breakpoint_source,
     parse_breakpoint,
     unconfirmed_by_builtin,
@@ -204,10 +206,15 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
     support = cell_int(row.get("junction_reads")) + cell_int(row.get("spanning_pairs"))
     scope = therapies[0]["scope"] if therapies else ""
     unconfirmed = unconfirmed_by_builtin(row.get("filters"), row.get("callers"))
-    if breakpoint_source(row.get("junction_reads")) == INFERRED_FROM_PAIRS:
+    source = breakpoint_source(row)
+    if source == INFERRED_FROM_PAIRS:
         unconfirmed = "; ".join(filter(None, [unconfirmed, (
             f"breakpoint inferred from {cell_int(row.get('spanning_pairs'))} discordant pairs at the "
             "nearest exon boundaries; no read crosses the junction")]))  # fmt: skip
+    elif source == JUNCTION_SEQUENCE:
+        unconfirmed = "; ".join(filter(None, [unconfirmed, (
+            f"no chimeric read from STAR; {cell_int(row.get('junction_sequence_reads'))} reads cross the junction "
+            "sequence with short overhangs")]))  # fmt: skip
     tier, actionable, reason = tier_for(position == entry["actionable_role"], domain, frame, best, support,
                                         min_support, tuple(unchecked), scope, unconfirmed)  # fmt: skip
     if tumour_type is None and any(t["scope"] == "other tumour type" for t in therapies):

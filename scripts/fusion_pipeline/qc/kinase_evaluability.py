@@ -23,6 +23,7 @@ import statistics
 
 from scipy.special import bdtrc  # binomial upper tail; scipy.stats would add ~1 s of start-up
 
+from fusion_pipeline.common.annotation import breakpoint_junctions
 from fusion_pipeline.common.wild_type import CountSettings, wild_type_fragments
 
 EVALUABILITY_COLUMNS = [
@@ -54,24 +55,6 @@ def detection_limit(depth: int, min_support: int, probability: float = 0.95) -> 
         mid = (low + high) / 2
         low, high = (low, mid) if detected(mid) else (mid, high)
     return math.ceil(high * 10_000) / 10_000  # rounded up: the limit still meets its probability
-
-
-def breakpoint_junctions(tx, exons: list, role: str) -> list:
-    """(exon, 1-based breakend position, direction) of the junctions where a kinase's fusions break.
-
-    A 3' kinase keeps exon n on: the breakend is exon n's first base, retained
-    downstream. A 5' kinase keeps up to exon n: its last base, retained upstream.
-    """
-    junctions = []
-    forward = tx.strand == "+"
-    for n in exons:
-        if role == "3prime" and 2 <= n <= len(tx.exons):
-            pos = tx.first_base(n - 1)
-            junctions.append((n, pos, -1 if forward else 1))
-        elif role == "5prime" and 1 <= n < len(tx.exons):
-            pos = tx.last_base(n - 1)
-            junctions.append((n, pos, 1 if forward else -1))
-    return junctions
 
 
 def kinase_evaluability(bam, annotation, kinases: dict, clinical: dict, min_support: int, max_lod: float,

@@ -136,7 +136,7 @@ def _evidence(call: dict) -> dict:
         "abundance": cell_float(call.get("abundance")), "abundance_ci_low": cell_float(call.get("abundance_ci_low")),
         "abundance_ci_high": cell_float(call.get("abundance_ci_high")), "callers": str(call.get("callers", ".")),
         "filters": str(call.get("filters", ".")), "breakpoint_source": str(call.get("breakpoint_source", ".")),
-        **_molecules(call),
+        "junction_sequence_reads": cell_int(call.get("junction_sequence_reads")), **_molecules(call),
     }  # fmt: skip
 
 

@@ -164,6 +164,11 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
     assert (inferred["tier"], inferred["actionable"]) == ("II", "review")
     assert "inferred from 6 discordant pairs" in inferred["review_reason"]
     assert "no read crosses the junction" in inferred["tier_reason"]
+    # crossed only by junction-sequence reads (short overhangs, no chimeric read from STAR): review too
+    by_sequence = annotate_call({**call, "junction_reads": "0", "junction_sequence_reads": "3", "spanning_pairs": "1"},
+                                annotation, kb, clinical, 5, "BLCA")  # fmt: skip
+    assert (by_sequence["tier"], by_sequence["actionable"]) == ("II", "review")
+    assert "3 reads cross the junction sequence" in by_sequence["review_reason"]
     # passed by Arriba alone, the built-in caller beside it removed it for weak support: review as well
     unconfirmed = annotate_call({**call, "callers": "builtin,arriba", "filters": "builtin_unconfirmed(min_support)"},
                                 annotation, kb, clinical, 5, "BLCA")  # fmt: skip

@@ -6,9 +6,9 @@ import pytest
 from scipy.stats import binom
 
 from fusion_pipeline.align.check_fastq import verdict
-from fusion_pipeline.common.annotation import Transcript
+from fusion_pipeline.common.annotation import Transcript, breakpoint_junctions
 from fusion_pipeline.common.qc_gates import QcSettings, gate_failures, sample_status
-from fusion_pipeline.qc.kinase_evaluability import breakpoint_junctions, detection_limit
+from fusion_pipeline.qc.kinase_evaluability import detection_limit
 from fusion_pipeline.qc.qc_metrics import star_log_metrics
 
 

@@ -1,0 +1,258 @@
+"""Junction-sequence evidence: reads across a fusion junction that STAR did not report as chimeric (issue 27).
+
+STAR reports a chimeric alignment only when both segments are long enough
+(`--chimSegmentMin 10`) and score well; a read that crosses the junction near
+one of its ends is soft-clipped instead, and at the Poisson limit those reads
+are the difference between one fragment and three (benchmarks/dilution.py:
+on the GRCh38 minigenome at 1-2 %, 8 fusion reads soft-clipped at the junction
+against 19 in Chimeric.out.junction).
+
+For each junction the fusion transcript is built around it: the 5'
+transcript's last `flank` bases up to the breakpoint and the 3' transcript's
+first `flank` bases from it, spliced. The reads near either breakpoint that
+are soft-clipped or unmapped (placed there beside their mate) are laid on it
+without gaps, in both orientations. A read counts when it
+
+- crosses the junction with at least `min_overhang` bases on each side,
+- has at most `max_mismatches` mismatches there, and
+- reads worse on each partner's own transcript (the 5' gene continuing, the
+  3' gene's preceding bases) than on the fusion: homology is no evidence.
+
+A fragment already in Chimeric.out.junction is never counted again (its split
+reads and pairs are the caller's own evidence), both mates of one fragment
+count once, and PCR copies (same placement of both mates), duplicate-flagged,
+secondary, supplementary and QC-failed alignments are not counted.
+
+Junctions: every candidate whose two breakpoints lie in exons, and every
+known kinase fusion of the whitelist at its usual exons (`typical_exons` of
+kinases.yaml for the kinase, each exon boundary of the partner's transcript),
+gene pairs from the known-fusions list. The reads of a known junction are
+looked for at the kinase's side, where the whitelist fixes the exon.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pysam
+
+from fusion_pipeline.call.known_pairs import known_gene_pairs, numbering_transcript
+from fusion_pipeline.common.annotation import breakpoint_junctions
+from fusion_pipeline.common.sequtil import revcomp
+
+KMER = 10  # a read must share a k-mer with each side's junction-near bases before it is laid on them
+NEAR = 40  # bases on each side of the junction those k-mers come from
+
+
+@dataclass(frozen=True)
+class JunctionSequence:
+    left: str  # the 5' transcript up to and including the breakpoint
+    right: str  # the 3' transcript from the breakpoint on
+    continuation: str  # the 5' transcript after the breakpoint (wild type)
+    preceding: str  # the 3' transcript before the breakpoint (wild type)
+
+    def kmers(self) -> tuple[set, set]:
+        def of(seq):
+            return {seq[i : i + KMER] for i in range(len(seq) - KMER + 1)}
+
+        return of(self.left[-NEAR:]), of(self.right[:NEAR])
+
+
+class TranscriptSequences:
+    """Spliced transcript sequences (sense strand) from the reference, each read once."""
+
+    def __init__(self, fasta):
+        self.fasta, self._cache = fasta, {}
+
+    def __call__(self, tx) -> str:
+        if tx.transcript_id not in self._cache:
+            parts = [self.fasta.fetch(tx.chrom, start - 1, end).upper() for start, end in tx.exons]
+            self._cache[tx.transcript_id] = (
+                "".join(revcomp(p) for p in parts) if tx.strand == "-" else "".join(parts)
+            )
+        return self._cache[tx.transcript_id]
+
+
+def junction_sequence(sequences: TranscriptSequences, tx5, pos5: int, tx3, pos3: int,
+                      flank: int) -> JunctionSequence | None:  # fmt: skip
+    """The fusion transcript around a junction and both wild types; None when a breakpoint is not in an exon."""
+    off5, off3 = tx5.transcript_offset(pos5), tx3.transcript_offset(pos3)
+    if off5 is None or off3 is None:
+        return None
+    s5, s3 = sequences(tx5), sequences(tx3)
+    return JunctionSequence(s5[max(0, off5 + 1 - flank) : off5 + 1], s3[off3 : off3 + flank],
+                            s5[off5 + 1 : off5 + 1 + flank], s3[max(0, off3 - flank) : off3])  # fmt: skip
+
+
+def _mismatches(read: str, reference: str) -> int:
+    """Mismatches of `read` against `reference` from its first base; bases beyond the reference count too."""
+    return sum(a != b or a == "N" for a, b in zip(read, reference)) + max(0, len(read) - len(reference))
+
+
+def place(read: str, junction: JunctionSequence, min_overhang: int, max_mismatches: int):
+    """(bases on the 5' side, bases on the 3' side) of the read's best ungapped placement across the
+    junction, or None when none crosses it well and reads better than wild type."""
+    k, length = len(junction.left), len(read)
+    best, best_mm = None, max_mismatches + 1
+    for five in range(min_overhang, length - min_overhang + 1):
+        if five > k or length - five > len(junction.right):
+            continue
+        left_mm = _mismatches(read[:five], junction.left[k - five :])
+        if left_mm >= best_mm:
+            continue
+        right_mm = _mismatches(read[five:], junction.right)
+        if left_mm + right_mm >= best_mm:
+            continue
+        # the same bases read as well on a partner's own transcript: homology, not a junction
+        if right_mm >= _mismatches(read[five:], junction.continuation):
+            continue
+        if left_mm >= _mismatches(read[:five][::-1], junction.preceding[::-1]):
+            continue
+        best, best_mm = (five, length - five), left_mm + right_mm
+    return best
+
+
+def _candidate_reads(bam, chrom: str, pos: int, slack: int, min_clip: int):
+    """Reads at a breakpoint that may cross it unseen by STAR: soft-clipped, or unmapped beside their mate."""
+    try:
+        reads = bam.fetch(chrom, max(0, pos - 1 - slack), pos + slack)
+    except ValueError:  # a contig the BAM does not have
+        return
+    for read in reads:
+        if read.is_secondary or read.is_supplementary or read.is_qcfail or read.is_duplicate:
+            continue
+        if read.is_unmapped:
+            yield read
+            continue
+        cigar = read.cigartuples or []
+        if cigar and (
+            (cigar[0][0] == 4 and cigar[0][1] >= min_clip) or (cigar[-1][0] == 4 and cigar[-1][1] >= min_clip)
+        ):
+            yield read
+
+
+@dataclass(frozen=True)
+class Evidence:
+    fragments: int = 0  # fragments with a read across the junction, PCR copies once
+    anchor: int = 0  # the best read's shorter side
+
+
+class JunctionReads:
+    """Counts junction-sequence fragments per junction from one BAM."""
+
+    def __init__(self, bam_path: str, fasta, chimeric_names: set, params):
+        self.bam = pysam.AlignmentFile(bam_path)
+        self.sequences = TranscriptSequences(fasta)
+        self.excluded = chimeric_names
+        self.params = params
+        self.min_clip = max(1, params.junction_min_overhang // 2)
+
+    def close(self) -> None:
+        self.bam.close()
+
+    def reads_at(self, sites: list) -> list:
+        """(name, placement of both mates, sequence) of the reads at `sites` [(chrom, pos)] STAR did not
+        report as chimeric."""
+        reads, names = [], set()
+        for chrom, pos in sites:
+            for read in _candidate_reads(self.bam, chrom, pos, self.params.junction_slack, self.min_clip):
+                key = (read.query_name, read.is_read1)
+                if read.query_name in self.excluded or key in names or not read.query_sequence:
+                    continue
+                names.add(key)
+                copy = (read.reference_id, read.reference_start, read.is_reverse, read.next_reference_start)
+                reads.append((read.query_name, copy, read.query_sequence))
+        return reads
+
+    def evidence(self, junction: JunctionSequence, reads: list) -> Evidence:
+        kmers5, kmers3 = junction.kmers()
+        seen, copies, anchor = set(), set(), 0
+        for name, copy, sequence in reads:
+            if name in seen:
+                continue
+            placed = self._place(sequence, junction, kmers5, kmers3)
+            if placed is None:
+                continue
+            seen.add(name)
+            if copy not in copies:
+                copies.add(copy)
+                anchor = max(anchor, min(placed))
+        return Evidence(len(copies), anchor)
+
+    def _place(self, sequence: str, junction, kmers5: set, kmers3: set):
+        for read in (sequence, revcomp(sequence)):
+            kmers = {read[i : i + KMER] for i in range(len(read) - KMER + 1)}
+            if kmers & kmers5 and kmers & kmers3:
+                placed = place(
+                    read, junction, self.params.junction_min_overhang, self.params.junction_max_mismatches
+                )
+                if placed is not None:
+                    return placed
+        return None
+
+    def of_candidates(self, table: pd.DataFrame, annotation) -> list:
+        """Evidence of each candidate row (an empty one where a breakpoint is not in its transcript's exons)."""
+        out = []
+        for row in table[["transcript5", "transcript3", "chr5", "pos5", "chr3", "pos3"]].to_dict("records"):
+            junction = candidate_junction(row, annotation, self.sequences, self.params.junction_flank)
+            if junction is None:
+                out.append(Evidence())
+                continue
+            out.append(
+                self.evidence(
+                    junction, self.reads_at([(row["chr5"], row["pos5"]), (row["chr3"], row["pos3"])])
+                )
+            )
+        return out
+
+    def of_known(self, junctions: list) -> list:
+        """Cluster-like rows (the caller's candidate input) of the known junctions with evidence."""
+        rows, at_site = [], {}
+        for tx5, pos5, tx3, pos3, side in junctions:
+            site = (tx3.chrom, pos3) if side == "3" else (tx5.chrom, pos5)
+            if site not in at_site:
+                at_site[site] = self.reads_at([site])
+            if not at_site[site]:
+                continue
+            junction = junction_sequence(self.sequences, tx5, pos5, tx3, pos3, self.params.junction_flank)
+            if junction is None or not self.evidence(junction, at_site[site]).fragments:
+                continue
+            rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": 1 if tx5.strand == "+" else -1,
+                         "chr2": tx3.chrom, "pos2": pos3, "dir2": -1 if tx3.strand == "+" else 1,
+                         "junction_reads": 0, "duplicates": 0, "motif": 0, "homology": 0, "min_anchor_best": None})  # fmt: skip
+        return rows
+
+
+def candidate_junction(table_row: dict, annotation, sequences, flank: int):
+    """The junction sequence of a candidate row (breakpoints in exons of its transcripts), or None."""
+    tx5, tx3 = (
+        annotation.transcript(table_row["transcript5"]),
+        annotation.transcript(table_row["transcript3"]),
+    )
+    if tx5 is None or tx3 is None:
+        return None
+    return junction_sequence(sequences, tx5, int(table_row["pos5"]), tx3, int(table_row["pos3"]), flank)
+
+
+def known_kinase_junctions(annotation, kinases: dict, known: list) -> list:
+    """(tx5, pos5, tx3, pos3, kinase side) of the whitelist's kinases fused to their known partners at the
+    kinase's typical exons and every exon boundary of the partner."""
+    junctions = []
+    genes = (kinases or {}).get("genes", {})
+    for five, three in known_gene_pairs(known, annotation):
+        for kinase, partner, role in ((three, five, "3prime"), (five, three, "5prime")):
+            entry = genes.get(kinase.name)
+            if entry is None or entry["actionable_role"] != role:
+                continue
+            tx_k, tx_p = numbering_transcript(annotation, kinase), numbering_transcript(annotation, partner)
+            if tx_k is None or tx_p is None:
+                continue
+            for _, pos_k, _ in breakpoint_junctions(tx_k, entry.get("typical_exons") or [], role):
+                if role == "3prime":  # the partner's exon ends before the kinase exon's start
+                    junctions += [
+                        (tx_p, tx_p.last_base(i), tx_k, pos_k, "3") for i in range(len(tx_p.exons) - 1)
+                    ]
+                else:
+                    junctions += [
+                        (tx_k, pos_k, tx_p, tx_p.first_base(i), "5") for i in range(1, len(tx_p.exons))
+                    ]
+    return junctions
