@@ -26,8 +26,8 @@ secondary, supplementary and QC-failed alignments are not counted.
 Junctions: every candidate whose two breakpoints lie in exons, and every
 known kinase fusion of the whitelist at its usual exons (`typical_exons` of
 kinases.yaml for the kinase, each exon boundary of the partner's transcript),
-gene pairs from the known-fusions list. The reads of a known junction are
-looked for at the kinase's side, where the whitelist fixes the exon.
+gene pairs from the known-fusions list, with the reads at both of its exon
+boundaries (each boundary's reads are fetched once).
 """
 
 from dataclasses import dataclass
@@ -207,14 +207,16 @@ class JunctionReads:
     def of_known(self, junctions: list) -> list:
         """Cluster-like rows (the caller's candidate input) of the known junctions with evidence."""
         rows, at_site = [], {}
-        for tx5, pos5, tx3, pos3, side in junctions:
-            site = (tx3.chrom, pos3) if side == "3" else (tx5.chrom, pos5)
-            if site not in at_site:
-                at_site[site] = self.reads_at([site])
-            if not at_site[site]:
+        for tx5, pos5, tx3, pos3 in junctions:
+            reads = []
+            for site in ((tx5.chrom, pos5), (tx3.chrom, pos3)):  # each exon boundary's reads are read once
+                if site not in at_site:
+                    at_site[site] = self.reads_at([site])
+                reads += at_site[site]
+            if not reads:
                 continue
             junction = junction_sequence(self.sequences, tx5, pos5, tx3, pos3, self.params.junction_flank)
-            if junction is None or not self.evidence(junction, at_site[site]).fragments:
+            if junction is None or not self.evidence(junction, reads).fragments:
                 continue
             rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": 1 if tx5.strand == "+" else -1,
                          "chr2": tx3.chrom, "pos2": pos3, "dir2": -1 if tx3.strand == "+" else 1,
@@ -234,7 +236,7 @@ def candidate_junction(table_row: dict, annotation, sequences, flank: int):
 
 
 def known_kinase_junctions(annotation, kinases: dict, known: list) -> list:
-    """(tx5, pos5, tx3, pos3, kinase side) of the whitelist's kinases fused to their known partners at the
+    """(tx5, pos5, tx3, pos3) of the whitelist's kinases fused to their known partners at the
     kinase's typical exons and every exon boundary of the partner."""
     junctions = []
     genes = (kinases or {}).get("genes", {})
@@ -248,11 +250,7 @@ def known_kinase_junctions(annotation, kinases: dict, known: list) -> list:
                 continue
             for _, pos_k, _ in breakpoint_junctions(tx_k, entry.get("typical_exons") or [], role):
                 if role == "3prime":  # the partner's exon ends before the kinase exon's start
-                    junctions += [
-                        (tx_p, tx_p.last_base(i), tx_k, pos_k, "3") for i in range(len(tx_p.exons) - 1)
-                    ]
+                    junctions += [(tx_p, tx_p.last_base(i), tx_k, pos_k) for i in range(len(tx_p.exons) - 1)]
                 else:
-                    junctions += [
-                        (tx_k, pos_k, tx_p, tx_p.first_base(i), "5") for i in range(1, len(tx_p.exons))
-                    ]
+                    junctions += [(tx_k, pos_k, tx_p, tx_p.first_base(i)) for i in range(1, len(tx_p.exons))]
     return junctions

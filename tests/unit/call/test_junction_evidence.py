@@ -66,6 +66,17 @@ def clipped_read(name, overhang, length=60, mate_start=250, reverse=False, read1
     return read
 
 
+def partner_read(name, overhang, length=60):
+    """A fusion read with `overhang` K3 bases, aligned on G5 up to its exon 1 end (chrA:200)."""
+    read = clipped_read(name, 0, length)
+    read.query_sequence = FUSION[JUNCTION + overhang - length : JUNCTION + overhang]
+    read.query_qualities = pysam.qualitystring_to_array("I" * length)
+    read.reference_id, read.reference_start = 0, 200 - (length - overhang)
+    read.cigarstring = f"{length - overhang}M{overhang}S"
+    read.next_reference_id, read.next_reference_start = 0, 120
+    return read
+
+
 def write_bam(folder, reads):
     header = {"HD": {"VN": "1.6", "SO": "coordinate"},
               "SQ": [{"SN": "chrA", "LN": len(CHR_A)}, {"SN": "chrB", "LN": len(CHR_B)}]}  # fmt: skip
@@ -141,6 +152,11 @@ def test_a_known_kinase_fusion_is_found_at_the_kinases_usual_exon(reference):
     counter.close()
     assert (row["chr1"], row["pos1"], row["dir1"], row["chr2"], row["pos2"], row["dir2"]) == (
         "chrA", 200, 1, "chrB", 301, -1)  # fmt: skip
+    # the partner's side: a read aligned on G5 with its K3 bases soft-clipped finds the same junction
+    bam = write_bam(folder, [partner_read("f", 12)])
+    counter = JunctionReads(bam, fasta, set(), CallerParams())
+    assert [(r["pos1"], r["pos2"]) for r in counter.of_known(junctions)] == [(200, 301)]
+    counter.close()
     assert known_kinase_junctions(annotation, {"genes": {}}, read_region_list(str(known), False)) == []
 
 
