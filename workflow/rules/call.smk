@@ -121,6 +121,7 @@ rule adapt_calls:
 rule merge_calls:
     input:
         unpack(panel_input),
+        unpack(builtin_caller_lists),
         check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         calls=[f"{OUTDIR}/{{sample}}/callers/{caller}.tsv" for caller in RUN.callers],
         kinases=config["knowledge_base"]["kinases"],

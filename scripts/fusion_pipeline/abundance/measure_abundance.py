@@ -38,9 +38,9 @@ says which side, `abundance_unit` says `molecules`).
 
 A call without a split read in STAR's output (`breakpoint_source`
 `inferred_from_pairs`: its junction is only inferred from discordant pairs;
-`junction_sequence`: only reads with short overhangs, below `min_anchor`,
-cross it) has no fusion fragments counted in this unit, so its ratios are `.`
-(not assessable) rather than 0.
+`junction_sequence`: only reads STAR left soft-clipped cross it) has no fusion
+fragments counted in this unit, so its ratios are `.` (not assessable) rather
+than 0.
 
 Every count is a region query on the indexed BAM; the BAM is never scanned.
 """

@@ -10,9 +10,11 @@ a passing call that the built-in caller did not pass is judged again:
   with an artefact filter (ARTEFACT_FILTERS): the call fails,
   `builtin_artefact(<filters>)`. Relative support is judged again on the
   external caller's own support against the built-in chimeric background, since
-  the other caller may see more reads;
+  the other caller may see more reads, and the known-fusions rescue applies to
+  it as in the built-in caller;
 - it has no candidate there: the filters that judge from the reference and the
-  annotation alone (REFERENCE_FILTERS) are run on the breakpoints; a hit fails;
+  annotation alone (REFERENCE_FILTERS, less those `builtin.filters` switches
+  off) are run on the breakpoints; a hit fails;
 - otherwise (removed for weak support only, or not seen at all) the call keeps
   passing with `builtin_unconfirmed(<why>)`, and interpretation holds it at
   `review` (common/fusion_table.unconfirmed_by_builtin).
@@ -22,6 +24,8 @@ import pandas as pd
 
 from fusion_pipeline.call import filters
 from fusion_pipeline.call.background import evalue
+from fusion_pipeline.call.region_lists import pair_matches
+from fusion_pipeline.common.cells import cell_float, cell_int
 from fusion_pipeline.common.fusion_table import (
     ARTEFACT_FLAG,
     NO_CANDIDATE,
@@ -50,22 +54,36 @@ def _caller_support(support_by_caller: str, callers: set) -> int:
         caller, _, counts = item.partition(":")
         if caller in callers and "/" in counts:
             junction, spanning = counts.split("/", 1)
-            best = max(best, int(float(junction)) + int(float(spanning)))
+            best = max(best, cell_int(junction) + cell_int(spanning))
     return best
+
+
+def _known_rescue(record: dict, support: int, context) -> bool:
+    """The built-in known-fusions rescue of a weakly supported call: a pair of the known-fusions list on
+    exon boundaries at both ends, with `known_min_support` fragments."""
+    if support < context.params.known_min_support or not context.known_fusions:
+        return False
+    if record.get("site5") != "exon_boundary" or record.get("site3") != "exon_boundary":
+        return False
+    call = breakend_table([record]).iloc[0].to_dict()
+    return any(pair_matches(entry, call, ordered=True) for entry in context.known_fusions)
 
 
 def _filter_names(cell) -> list:
     return [name.split("(", 1)[0] for name in str(cell).split(",") if name not in ("", ".")]
 
 
-def builtin_verdict(record: dict, builtin: dict, params) -> tuple[list, list]:
+def builtin_verdict(record: dict, builtin: dict, context) -> tuple[list, list]:
     """(artefact filters that still hold, other filters) of the built-in candidate at the call's breakpoints."""
     removed = _filter_names(builtin.get("filters"))
     artefacts = [name for name in removed if name in ARTEFACT_FILTERS]
-    if "relative_support" in artefacts:
+    if (
+        "relative_support" in artefacts
+    ):  # judged on the other caller's support, and rescued as the caller would
         external = _caller_support(record["support_by_caller"], set(record["callers"].split(",")) - {BUILTIN})
-        background = float(builtin.get("background_events") or 0)
-        if evalue(background, external, params.evalue_exponent) <= params.max_evalue:
+        background = cell_float(builtin.get("background_events")) or 0.0
+        strong = evalue(background, external, context.params.evalue_exponent) <= context.params.max_evalue
+        if strong or _known_rescue(record, external, context):
             artefacts.remove("relative_support")
     others = [name for name in removed if name not in artefacts and name != "duplicates"]
     return artefacts, others or ["not_passed"]
@@ -91,13 +109,14 @@ def _text(value, missing: str) -> str:
     return value if isinstance(value, str) and value not in ("", ".") else missing
 
 
-def reference_hits(records: list, context) -> list:
-    """Per call, the REFERENCE_FILTERS that hit it."""
+def reference_hits(records: list, context, enabled: dict | None = None) -> list:
+    """Per call, the REFERENCE_FILTERS that hit it (those `builtin.filters` switched off never do)."""
     if not records:
         return []
     table = breakend_table(records)
-    hits = {name: function(table, context) for name, function in REFERENCE_FILTERS.items()}
-    return [[name for name in REFERENCE_FILTERS if hits[name][i]] for i in range(len(records))]
+    hits = {name: function(table, context) for name, function in REFERENCE_FILTERS.items()
+            if (enabled or {}).get(name, True)}  # fmt: skip
+    return [[name for name in hits if hits[name][i]] for i in range(len(records))]
 
 
 def _judged(record: dict, artefacts: list, unconfirmed: list) -> dict:
@@ -108,7 +127,7 @@ def _judged(record: dict, artefacts: list, unconfirmed: list) -> dict:
     return {**record, "pass": "no" if artefacts else record["pass"], "filters": ",".join(kept + [note])}
 
 
-def recheck(records: list, builtin_rows: list, context) -> list:
+def recheck(records: list, builtin_rows: list, context, enabled: dict | None = None) -> list:
     """The merged calls with external-only passing calls failed as artefacts or marked unconfirmed."""
     out, unseen = [], []
     for record in records:
@@ -124,7 +143,7 @@ def recheck(records: list, builtin_rows: list, context) -> list:
         elif builtin["pass"] == "yes":
             out.append(record)
         else:
-            out.append(_judged(record, *builtin_verdict(record, builtin, context.params)))
-    for index, hits in zip(unseen, reference_hits([out[i] for i in unseen], context)):
+            out.append(_judged(record, *builtin_verdict(record, builtin, context)))
+    for index, hits in zip(unseen, reference_hits([out[i] for i in unseen], context, enabled)):
         out[index] = _judged(out[index], hits, [NO_CANDIDATE])
     return out

@@ -26,8 +26,9 @@ secondary, supplementary and QC-failed alignments are not counted.
 Junctions: every candidate whose two breakpoints lie in exons, and every
 known kinase fusion of the whitelist at its usual exons (`typical_exons` of
 kinases.yaml for the kinase, each exon boundary of the partner's transcript),
-gene pairs from the known-fusions list, with the reads at both of its exon
-boundaries (each boundary's reads are fetched once).
+gene pairs from the known-fusions list, with the reads at the kinase's exon
+boundary (where the whitelist fixes the junction; the partner's every exon
+boundary would cost a region query each).
 """
 
 from dataclasses import dataclass
@@ -37,9 +38,10 @@ import pysam
 
 from fusion_pipeline.call.known_pairs import known_gene_pairs, numbering_transcript
 from fusion_pipeline.common.annotation import breakpoint_junctions
+from fusion_pipeline.common.errors import InputError
 from fusion_pipeline.common.sequtil import revcomp
 
-KMER = 10  # a read must share a k-mer with each side's junction-near bases before it is laid on them
+KMER = 8  # a read must share an exact k-mer with each side's junction-near bases before it is laid on them
 NEAR = 40  # bases on each side of the junction those k-mers come from
 
 
@@ -111,29 +113,40 @@ def place(read: str, junction: JunctionSequence, min_overhang: int, max_mismatch
     return best
 
 
-def _candidate_reads(bam, chrom: str, pos: int, slack: int, min_clip: int):
-    """Reads at a breakpoint that may cross it unseen by STAR: soft-clipped, or unmapped beside their mate."""
-    try:
-        reads = bam.fetch(chrom, max(0, pos - 1 - slack), pos + slack)
-    except ValueError:  # a contig the BAM does not have
-        return
+SKIPPED_FLAGS = 0x100 | 0x200 | 0x400 | 0x800  # secondary, QC-failed, duplicate, supplementary
+SOFT_CLIP = 4
+
+
+def _candidate_reads(bam, chrom: str, pos: int, direction: int, slack: int, min_clip: int):
+    """Reads at a breakend that may cross it unseen by STAR: aligned up to it (within `slack`) and soft-clipped
+    towards the junction (`direction` +1: the retained part lies at and below `pos`, so the clip is at the
+    alignment's end), or unmapped and placed there beside their mate. A read whose clip lies elsewhere (a
+    read spliced across the junction with a clip at its far end) is not taken.
+
+    Every read over the breakend passes through here: the cheap tests come before the CIGAR is read."""
+    reads = bam.fetch(chrom, max(0, pos - 1 - slack), pos + slack)
     for read in reads:
-        if read.is_secondary or read.is_supplementary or read.is_qcfail or read.is_duplicate:
+        flag = read.flag
+        if flag & SKIPPED_FLAGS:
             continue
-        if read.is_unmapped:
+        if flag & 4:
             yield read
             continue
-        cigar = read.cigartuples or []
-        if cigar and (
-            (cigar[0][0] == 4 and cigar[0][1] >= min_clip) or (cigar[-1][0] == 4 and cigar[-1][1] >= min_clip)
-        ):
-            yield read
+        if direction == 1:
+            if abs(read.reference_end - pos) <= slack:
+                last = read.cigartuples[-1]
+                if last[0] == SOFT_CLIP and last[1] >= min_clip:
+                    yield read
+        elif abs(read.reference_start + 1 - pos) <= slack:
+            first = read.cigartuples[0]
+            if first[0] == SOFT_CLIP and first[1] >= min_clip:
+                yield read
 
 
 @dataclass(frozen=True)
 class Evidence:
     fragments: int = 0  # fragments with a read across the junction, PCR copies once
-    anchor: int = 0  # the best read's shorter side
+    anchor: int = 0  # the longest shorter side among the counted fragments' reads
 
 
 class JunctionReads:
@@ -141,42 +154,54 @@ class JunctionReads:
 
     def __init__(self, bam_path: str, fasta, chimeric_names: set, params):
         self.bam = pysam.AlignmentFile(bam_path)
+        if not self.bam.has_index():
+            raise InputError(f"{bam_path}: no index (.bai); junction-sequence reads need region queries")
+        self.contigs = set(self.bam.references)
         self.sequences = TranscriptSequences(fasta)
         self.excluded = chimeric_names
         self.params = params
+        # the clip may be shorter than the overhang by the bases both partners share at the junction
         self.min_clip = max(1, params.junction_min_overhang // 2)
 
     def close(self) -> None:
         self.bam.close()
 
     def reads_at(self, sites: list) -> list:
-        """(name, placement of both mates, sequence) of the reads at `sites` [(chrom, pos)] STAR did not
-        report as chimeric."""
+        """(name, placement of both mates, sequence) of the reads at `sites` [(chrom, pos, direction)] that
+        STAR did not report as chimeric."""
         reads, names = [], set()
-        for chrom, pos in sites:
-            for read in _candidate_reads(self.bam, chrom, pos, self.params.junction_slack, self.min_clip):
+        for chrom, pos, direction in sites:
+            if chrom not in self.contigs:
+                continue
+            for read in _candidate_reads(self.bam, chrom, pos, direction, self.params.junction_slack,
+                                         self.min_clip):  # fmt: skip
                 key = (read.query_name, read.is_read1)
                 if read.query_name in self.excluded or key in names or not read.query_sequence:
                     continue
                 names.add(key)
-                copy = (read.reference_id, read.reference_start, read.is_reverse, read.next_reference_start)
-                reads.append((read.query_name, copy, read.query_sequence))
+                placement = (
+                    read.reference_id,
+                    read.reference_start,
+                    read.is_reverse,
+                    read.next_reference_start,
+                )
+                reads.append((read.query_name, placement, read.query_sequence))
         return reads
 
     def evidence(self, junction: JunctionSequence, reads: list) -> Evidence:
         kmers5, kmers3 = junction.kmers()
-        seen, copies, anchor = set(), set(), 0
-        for name, copy, sequence in reads:
+        seen, placements, anchor = set(), set(), 0
+        for name, placement, sequence in reads:
             if name in seen:
                 continue
             placed = self._place(sequence, junction, kmers5, kmers3)
             if placed is None:
                 continue
             seen.add(name)
-            if copy not in copies:
-                copies.add(copy)
+            if placement not in placements:  # PCR copies: the same placement of both mates
+                placements.add(placement)
                 anchor = max(anchor, min(placed))
-        return Evidence(len(copies), anchor)
+        return Evidence(len(placements), anchor)
 
     def _place(self, sequence: str, junction, kmers5: set, kmers3: set):
         for read in (sequence, revcomp(sequence)):
@@ -192,51 +217,54 @@ class JunctionReads:
     def of_candidates(self, table: pd.DataFrame, annotation) -> list:
         """Evidence of each candidate row (an empty one where a breakpoint is not in its transcript's exons)."""
         out = []
-        for row in table[["transcript5", "transcript3", "chr5", "pos5", "chr3", "pos3"]].to_dict("records"):
+        columns = ["transcript5", "transcript3", "chr5", "pos5", "dir5", "chr3", "pos3", "dir3"]
+        for row in table[columns].to_dict("records"):
             junction = candidate_junction(row, annotation, self.sequences, self.params.junction_flank)
-            if junction is None:
-                out.append(Evidence())
-                continue
-            out.append(
-                self.evidence(
-                    junction, self.reads_at([(row["chr5"], row["pos5"]), (row["chr3"], row["pos3"])])
-                )
-            )
+            sites = [(row["chr5"], row["pos5"], row["dir5"]), (row["chr3"], row["pos3"], row["dir3"])]
+            out.append(Evidence() if junction is None else self.evidence(junction, self.reads_at(sites)))
         return out
 
     def of_known(self, junctions: list) -> list:
-        """Cluster-like rows (the caller's candidate input) of the known junctions with evidence."""
+        """Cluster-like rows (the caller's candidate input) of the known junctions with evidence.
+
+        The reads are those at the kinase's exon boundary, where the whitelist fixes the junction: the
+        partner's every exon boundary would be read for each pair, at a cost that grows with its depth."""
         rows, at_site = [], {}
-        for tx5, pos5, tx3, pos3 in junctions:
-            reads = []
-            for site in ((tx5.chrom, pos5), (tx3.chrom, pos3)):  # each exon boundary's reads are read once
-                if site not in at_site:
-                    at_site[site] = self.reads_at([site])
-                reads += at_site[site]
-            if not reads:
+        unique = {(j[0].transcript_id, j[1], j[2].transcript_id, j[3]): j for j in junctions}.values()
+        for tx5, pos5, tx3, pos3, kinase_side in unique:  # a pair listed twice is one junction
+            site = (tx3.chrom, pos3, _direction(tx3.strand, "3")) if kinase_side == "3" else (
+                tx5.chrom, pos5, _direction(tx5.strand, "5"))  # fmt: skip
+            if site not in at_site:
+                at_site[site] = self.reads_at([site])
+            if not at_site[site]:
                 continue
             junction = junction_sequence(self.sequences, tx5, pos5, tx3, pos3, self.params.junction_flank)
-            if junction is None or not self.evidence(junction, reads).fragments:
+            if junction is None or not self.evidence(junction, at_site[site]).fragments:
                 continue
-            rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": 1 if tx5.strand == "+" else -1,
-                         "chr2": tx3.chrom, "pos2": pos3, "dir2": -1 if tx3.strand == "+" else 1,
+            rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": _direction(tx5.strand, "5"),
+                         "chr2": tx3.chrom, "pos2": pos3, "dir2": _direction(tx3.strand, "3"),
                          "junction_reads": 0, "duplicates": 0, "motif": 0, "homology": 0, "min_anchor_best": None})  # fmt: skip
         return rows
 
 
-def candidate_junction(table_row: dict, annotation, sequences, flank: int):
-    """The junction sequence of a candidate row (breakpoints in exons of its transcripts), or None."""
-    tx5, tx3 = (
-        annotation.transcript(table_row["transcript5"]),
-        annotation.transcript(table_row["transcript3"]),
-    )
+def _direction(strand: str, role: str) -> int:
+    """The breakend direction (common/chimeric.py) of a transcript's 5' or 3' side on `strand`."""
+    return 1 if (role == "5") == (strand == "+") else -1
+
+
+def candidate_junction(row: dict, annotation, sequences, flank: int):
+    """The junction sequence of a candidate row (breakpoints in exons of its transcripts, read the way the
+    candidate is oriented), or None."""
+    tx5, tx3 = annotation.transcript(row["transcript5"]), annotation.transcript(row["transcript3"])
     if tx5 is None or tx3 is None:
         return None
-    return junction_sequence(sequences, tx5, int(table_row["pos5"]), tx3, int(table_row["pos3"]), flank)
+    if _direction(tx5.strand, "5") != row["dir5"] or _direction(tx3.strand, "3") != row["dir3"]:
+        return None  # a transcript on the other strand: its sequence is not what this junction's reads read
+    return junction_sequence(sequences, tx5, int(row["pos5"]), tx3, int(row["pos3"]), flank)
 
 
 def known_kinase_junctions(annotation, kinases: dict, known: list) -> list:
-    """(tx5, pos5, tx3, pos3) of the whitelist's kinases fused to their known partners at the
+    """(tx5, pos5, tx3, pos3, the kinase's side '5' or '3') of the whitelist's kinases fused to their known partners at the
     kinase's typical exons and every exon boundary of the partner."""
     junctions = []
     genes = (kinases or {}).get("genes", {})
@@ -250,7 +278,11 @@ def known_kinase_junctions(annotation, kinases: dict, known: list) -> list:
                 continue
             for _, pos_k, _ in breakpoint_junctions(tx_k, entry.get("typical_exons") or [], role):
                 if role == "3prime":  # the partner's exon ends before the kinase exon's start
-                    junctions += [(tx_p, tx_p.last_base(i), tx_k, pos_k) for i in range(len(tx_p.exons) - 1)]
+                    junctions += [
+                        (tx_p, tx_p.last_base(i), tx_k, pos_k, "3") for i in range(len(tx_p.exons) - 1)
+                    ]
                 else:
-                    junctions += [(tx_k, pos_k, tx_p, tx_p.first_base(i)) for i in range(1, len(tx_p.exons))]
+                    junctions += [
+                        (tx_k, pos_k, tx_p, tx_p.first_base(i), "5") for i in range(1, len(tx_p.exons))
+                    ]
     return junctions

@@ -111,11 +111,13 @@ def known_pair_candidates(spans: dict, chroms: list, annotation: Annotation, kno
 
 
 def without_confirmed(table: pd.DataFrame) -> pd.DataFrame:
-    """The candidates less those without a split read (inferred from pairs, or seen in junction-sequence
-    reads only) of a gene pair that split-read candidates also have: the split reads decide."""
+    """The candidates less the weaker ones of a gene pair that better evidence also has: split reads decide
+    over junction-sequence reads (call/junction_evidence.py), and either over pairs alone (their pairs
+    would otherwise be counted for two calls)."""
     if table.empty:
         return table
-    inferred = table["junction_reads"] == 0
-    confirmed = set(zip(table.loc[~inferred, "gene5"], table.loc[~inferred, "gene3"]))
+    sequence = table["junction_sequence_reads"] if "junction_sequence_reads" in table else 0
+    rank = np.where(table["junction_reads"] > 0, 2, np.where(sequence > 0, 1, 0))
     pair = pd.Series(list(zip(table["gene5"], table["gene3"])), index=table.index)
-    return table[~(inferred & pair.isin(confirmed))].reset_index(drop=True)
+    best = pd.Series(rank, index=table.index).groupby(pair).transform("max")
+    return table[(rank == 2) | (rank >= best.to_numpy())].reset_index(drop=True)

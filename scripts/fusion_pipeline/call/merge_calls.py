@@ -111,15 +111,20 @@ def external_rechecker(snakemake, tables: dict, fasta):
     from fusion_pipeline.call.call_builtin import CallerParams
     from fusion_pipeline.call.external_recheck import BUILTIN, recheck
     from fusion_pipeline.call.filters import FilterContext
+    from fusion_pipeline.call.region_lists import read_region_list
     from fusion_pipeline.common.clinical_annotation import load_annotation
 
     if BUILTIN not in tables or len(tables) < 2:
         return None
-    lists = ("filters", "blacklist", "known_fusions")  # not thresholds: the built-in caller's own inputs
-    params = CallerParams.from_config({k: v for k, v in snakemake.params.builtin.items() if k not in lists})
-    context = FilterContext(params, load_annotation(snakemake.input.gtf, snakemake.input.kb_check), fasta)
+    settings = snakemake.params.builtin
+    params = CallerParams.from_config(settings)
+    known_path = snakemake.input.get("known_fusions")
+    known = read_region_list(known_path, allow_keywords=False) if known_path else []
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
+    context = FilterContext(params, annotation, fasta, known_fusions=known)
     builtin_rows = tables[BUILTIN].to_dict("records")
-    return lambda records: recheck(records, builtin_rows, context)
+    enabled = settings.get("filters") or {}
+    return lambda records: recheck(records, builtin_rows, context, enabled)
 
 
 def main(snakemake) -> None:
@@ -148,7 +153,7 @@ def main(snakemake) -> None:
             records, snakemake.input.junctions, snakemake.params.min_anchor, targeted
         )
     with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
-        recheck = external_rechecker(snakemake, tables, fasta) if records else None
+        recheck = external_rechecker(snakemake, tables, fasta) if records and not targeted else None
         records, counts = judge(records, snakemake.params.assay, targeted, snakemake.params.min_molecules,
                                 snakemake.params.filters, recheck)  # fmt: skip
     if targeted:

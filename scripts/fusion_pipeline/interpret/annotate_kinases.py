@@ -18,7 +18,7 @@ base at the level that holds for the sample's tumour type, and a tier:
 the reference (in frame, domain kept) in tiers I-II, `review` when either
 could not be checked, when STAR reported no read across the junction (its
 breakpoint inferred from discordant pairs, or crossed only by junction-sequence
-reads with short overhangs: `breakpoint_source`) or when only an external
+reads STAR left soft-clipped: `breakpoint_source`) or when only an external
 caller passed it and the built-in caller beside it did not confirm it
 (`builtin_unconfirmed` in `filters`); tier II at best then. `no` otherwise.
 """
@@ -213,8 +213,8 @@ def annotate_call(row: dict, annotation, kb: KnowledgeBase, clinical: dict, min_
             "nearest exon boundaries; no read crosses the junction")]))  # fmt: skip
     elif source == JUNCTION_SEQUENCE:
         unconfirmed = "; ".join(filter(None, [unconfirmed, (
-            f"no chimeric read from STAR; {cell_int(row.get('junction_sequence_reads'))} reads cross the junction "
-            "sequence with short overhangs")]))  # fmt: skip
+            f"no chimeric read from STAR; {cell_int(row.get('junction_sequence_reads'))} fragments' soft-clipped "
+            "reads cross the junction sequence")]))  # fmt: skip
     tier, actionable, reason = tier_for(position == entry["actionable_role"], domain, frame, best, support,
                                         min_support, tuple(unchecked), scope, unconfirmed)  # fmt: skip
     if tumour_type is None and any(t["scope"] == "other tumour type" for t in therapies):

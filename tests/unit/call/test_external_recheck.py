@@ -103,3 +103,36 @@ def test_the_merged_filter_runs_only_beside_the_builtin_caller_and_is_counted(ex
     untouched, counts = judge([fusion], "whole_transcriptome", None, 3, {}, None)
     assert untouched == [fusion]
     assert next(c for c in counts if c["filter"] == "external_recheck")["enabled"] == "no"
+
+
+def test_a_known_pair_on_exon_boundaries_is_rescued_from_relative_support_as_the_builtin_caller_would(
+    extended, tmp_path
+):
+    from fusion_pipeline.call.region_lists import read_region_list
+
+    five, three = true_fusion(extended, "ETV6", 5, "NTRK3", 15)
+    merged = {**arriba_call(extended, five, three, 2, 1), "callers": "builtin,arriba", "pass": "yes",
+              "filters": "min_support,relative_support"}  # fmt: skip
+    builtin = [builtin_row(merged, "min_support,relative_support", background=40)]
+    plain = FilterContext(CallerParams(), extended["annotation"], extended["fasta"])
+    [failed] = recheck([merged], builtin, plain)
+    assert (failed["pass"], failed["filters"]) == (
+        "no",
+        "min_support,relative_support,builtin_artefact(relative_support)",
+    )
+    (tmp_path / "known.tsv").write_text("ETV6\tNTRK3\n")
+    known = read_region_list(str(tmp_path / "known.tsv"), allow_keywords=False)
+    with_known = FilterContext(CallerParams(), extended["annotation"], extended["fasta"], known_fusions=known)
+    [kept] = recheck([merged], builtin, with_known)
+    assert kept["pass"] == "yes" and kept["filters"].endswith(
+        "builtin_unconfirmed(min_support+relative_support)"
+    )
+
+
+def test_a_reference_filter_switched_off_for_the_builtin_caller_judges_no_external_call(extended, ctx):
+    genes = extended["genes"]
+    paralogues = arriba_call(
+        extended, breakend(genes["GOLGA8A"], 599, "5"), breakend(genes["GOLGA8B"], 600, "3")
+    )
+    [judged] = recheck([paralogues], [], ctx, {"homologs": False})
+    assert judged["pass"] == "yes" and judged["filters"] == "builtin_unconfirmed(no_candidate)"

@@ -77,6 +77,13 @@ def partner_read(name, overhang, length=60):
     return read
 
 
+def far_clip_read(name, length=60):
+    """A K3 read from its exon 2 start with a clip at its far end (a spliced read's): no junction here."""
+    read = clipped_read(name, 0, length)
+    read.cigarstring = f"{length - 12}M12S"
+    return read
+
+
 def write_bam(folder, reads):
     header = {"HD": {"VN": "1.6", "SO": "coordinate"},
               "SQ": [{"SN": "chrA", "LN": len(CHR_A)}, {"SN": "chrB", "LN": len(CHR_B)}]}  # fmt: skip
@@ -130,9 +137,15 @@ def test_fragments_count_once_and_never_beside_their_chimeric_record(reference):
     counter = JunctionReads(bam, fasta, {"c"}, CallerParams())
     tx5, tx3 = annotation.transcript("TG5"), annotation.transcript("TK3")
     junction = junction_sequence(counter.sequences, tx5, 200, tx3, 301, 250)
-    evidence = counter.evidence(junction, counter.reads_at([("chrA", 200), ("chrB", 301)]))
-    counter.close()
+    evidence = counter.evidence(junction, counter.reads_at([("chrA", 200, 1), ("chrB", 301, -1)]))
     assert (evidence.fragments, evidence.anchor) == (2, 15)
+    # the partner's side: a read aligned on G5 up to the junction, its K3 bases soft-clipped
+    bam = write_bam(folder, [partner_read("f", 12), far_clip_read("g")])
+    counter = JunctionReads(bam, fasta, set(), CallerParams())
+    assert counter.evidence(junction, counter.reads_at([("chrA", 200, 1)])).fragments == 1
+    assert counter.reads_at([("chrA", 200, -1)]) == []  # clipped away from the junction: not this one's
+    assert counter.reads_at([("chrB", 301, -1), ("chrZ", 5, 1)]) == []  # a far clip; a contig not in the BAM
+    counter.close()
 
 
 def test_a_known_kinase_fusion_is_found_at_the_kinases_usual_exon(reference):
@@ -149,13 +162,9 @@ def test_a_known_kinase_fusion_is_found_at_the_kinases_usual_exon(reference):
     bam = write_bam(folder, [clipped_read("a", 14), clipped_read("e", 18, mate_start=240)])
     counter = JunctionReads(bam, fasta, set(), CallerParams())
     [row] = counter.of_known(junctions)
-    counter.close()
     assert (row["chr1"], row["pos1"], row["dir1"], row["chr2"], row["pos2"], row["dir2"]) == (
         "chrA", 200, 1, "chrB", 301, -1)  # fmt: skip
-    # the partner's side: a read aligned on G5 with its K3 bases soft-clipped finds the same junction
-    bam = write_bam(folder, [partner_read("f", 12)])
-    counter = JunctionReads(bam, fasta, set(), CallerParams())
-    assert [(r["pos1"], r["pos2"]) for r in counter.of_known(junctions)] == [(200, 301)]
+    assert counter.of_known(junctions + junctions) == [row]  # a pair listed twice is one junction
     counter.close()
     assert known_kinase_junctions(annotation, {"genes": {}}, read_region_list(str(known), False)) == []
 

@@ -80,3 +80,15 @@ def test_inferred_breakpoint_on_the_minus_strand(annotation):
     assert inferred_breakpoint(tx, [1850, 1820], "5") == 1801  # 5': last base of exon 2 (downstream = lower)
     assert inferred_breakpoint(tx, [1650, 1690], "3") == 1700  # 3': first base of exon 3 (its highest base)
     assert inferred_breakpoint(tx, [1750], "3") is None  # intron
+
+
+def test_split_reads_decide_over_junction_sequence_reads_and_both_over_pairs_alone():
+    import pandas as pd
+
+    from fusion_pipeline.call.known_pairs import without_confirmed
+
+    rows = pd.DataFrame({"gene5": ["P", "P", "P", "M"], "gene3": ["Q", "Q", "Q", "Q"],
+                         "junction_reads": [0, 0, 3, 0], "junction_sequence_reads": [0, 2, 0, 0],
+                         "breakpoint5": ["pairs", "sequence", "split", "other pair"]})  # fmt: skip
+    assert list(without_confirmed(rows)["breakpoint5"]) == ["split", "other pair"]
+    assert list(without_confirmed(rows.iloc[[0, 1, 3]])["breakpoint5"]) == ["sequence", "other pair"]

@@ -168,7 +168,7 @@ def test_fgfr3_tacc3_exon17_keeps_the_kinase_and_its_tier_follows_the_tumour_typ
     by_sequence = annotate_call({**call, "junction_reads": "0", "junction_sequence_reads": "3", "spanning_pairs": "1"},
                                 annotation, kb, clinical, 5, "BLCA")  # fmt: skip
     assert (by_sequence["tier"], by_sequence["actionable"]) == ("II", "review")
-    assert "3 reads cross the junction sequence" in by_sequence["review_reason"]
+    assert "3 fragments' soft-clipped reads cross the junction sequence" in by_sequence["review_reason"]
     # passed by Arriba alone, the built-in caller beside it removed it for weak support: review as well
     unconfirmed = annotate_call({**call, "callers": "builtin,arriba", "filters": "builtin_unconfirmed(min_support)"},
                                 annotation, kb, clinical, 5, "BLCA")  # fmt: skip
