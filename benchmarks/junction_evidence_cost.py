@@ -43,7 +43,9 @@ def main() -> None:
     annotation = load_annotation(str(out / "reference/annotation.gtf"), str(out / "reference/kb_check.tsv"))
     known = read_region_list(str(ROOT / "config/known_fusions.tsv"), allow_keywords=False)
     kinases = load_kinases(str(ROOT / "config/kinases.yaml"))
-    records = sum(1 for line in open(star / "Chimeric.out.junction") if not line.startswith(("#", "chr_donorA")))
+    records = sum(
+        1 for line in open(star / "Chimeric.out.junction") if not line.startswith(("#", "chr_donorA"))
+    )
     best, tables = {}, {}
     with pysam.FastaFile(args.fasta) as fasta:
         for on in (False, True):
