@@ -98,7 +98,9 @@ def breakend_table(records: list) -> pd.DataFrame:
         rows.append({
             "chr5": c5, "pos5": p5, "dir5": d5, "strand5": s5, "chr3": c3, "pos3": p3, "dir3": d3, "strand3": s3,
             "type": fusion_type(c5, p5, d5, c3, p3, d3),
-            **{f"{k}{role}": _text(r.get(f"{k}{role}"), ".") for k in ("gene", "gene_id") for role in "53"},
+            **{f"gene{role}": _text(r.get(f"gene{role}"), ".") for role in "53"},
+            # a gene the GTF lacks (named by the other caller only) is its own: same_gene compares IDs
+            **{f"gene_id{role}": _text(r.get(f"gene_id{role}"), _text(r.get(f"gene{role}"), ".")) for role in "53"},
             **{f"site{role}": _text(r.get(f"site{role}"), "intergenic") for role in "53"},
         })  # fmt: skip
     return pd.DataFrame(rows)

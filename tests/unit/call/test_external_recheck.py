@@ -136,3 +136,11 @@ def test_a_reference_filter_switched_off_for_the_builtin_caller_judges_no_extern
     )
     [judged] = recheck([paralogues], [], ctx, {"homologs": False})
     assert judged["pass"] == "yes" and judged["filters"] == "builtin_unconfirmed(no_candidate)"
+
+
+def test_genes_only_the_other_caller_names_are_not_one_gene(fusion, ctx):
+    from fusion_pipeline.call.external_recheck import reference_hits
+
+    unannotated = {**fusion, "gene5": "X", "gene3": "Y", "gene_id5": ".", "gene_id3": "."}
+    assert "same_gene" not in reference_hits([unannotated], ctx)[0]
+    assert "same_gene" in reference_hits([{**unannotated, "gene3": "X"}], ctx)[0]
