@@ -39,6 +39,7 @@ import pysam
 from fusion_pipeline.call.known_pairs import known_gene_pairs, numbering_transcript
 from fusion_pipeline.common.annotation import breakpoint_junctions
 from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.fusion_table import side_direction
 from fusion_pipeline.common.sequtil import revcomp
 
 KMER = 8  # a read must share an exact k-mer with each side's junction-near bases before it is laid on them
@@ -232,8 +233,8 @@ class JunctionReads:
         rows, at_site = [], {}
         unique = {(j[0].transcript_id, j[1], j[2].transcript_id, j[3]): j for j in junctions}.values()
         for tx5, pos5, tx3, pos3, kinase_side in unique:  # a pair listed twice is one junction
-            site = (tx3.chrom, pos3, _direction(tx3.strand, "3")) if kinase_side == "3" else (
-                tx5.chrom, pos5, _direction(tx5.strand, "5"))  # fmt: skip
+            site = (tx3.chrom, pos3, side_direction("3", tx3.strand)) if kinase_side == "3" else (
+                tx5.chrom, pos5, side_direction("5", tx5.strand))  # fmt: skip
             if site not in at_site:
                 at_site[site] = self.reads_at([site])
             if not at_site[site]:
@@ -241,15 +242,10 @@ class JunctionReads:
             junction = junction_sequence(self.sequences, tx5, pos5, tx3, pos3, self.params.junction_flank)
             if junction is None or not self.evidence(junction, at_site[site]).fragments:
                 continue
-            rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": _direction(tx5.strand, "5"),
-                         "chr2": tx3.chrom, "pos2": pos3, "dir2": _direction(tx3.strand, "3"),
+            rows.append({"chr1": tx5.chrom, "pos1": pos5, "dir1": side_direction("5", tx5.strand),
+                         "chr2": tx3.chrom, "pos2": pos3, "dir2": side_direction("3", tx3.strand),
                          "junction_reads": 0, "duplicates": 0, "motif": 0, "homology": 0, "min_anchor_best": None})  # fmt: skip
         return rows
-
-
-def _direction(strand: str, role: str) -> int:
-    """The breakend direction (common/chimeric.py) of a transcript's 5' or 3' side on `strand`."""
-    return 1 if (role == "5") == (strand == "+") else -1
 
 
 def candidate_junction(row: dict, annotation, sequences, flank: int):
@@ -258,7 +254,7 @@ def candidate_junction(row: dict, annotation, sequences, flank: int):
     tx5, tx3 = annotation.transcript(row["transcript5"]), annotation.transcript(row["transcript3"])
     if tx5 is None or tx3 is None:
         return None
-    if _direction(tx5.strand, "5") != row["dir5"] or _direction(tx3.strand, "3") != row["dir3"]:
+    if side_direction("5", tx5.strand) != row["dir5"] or side_direction("3", tx3.strand) != row["dir3"]:
         return None  # a transcript on the other strand: its sequence is not what this junction's reads read
     return junction_sequence(sequences, tx5, int(row["pos5"]), tx3, int(row["pos3"]), flank)
 
