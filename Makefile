@@ -42,20 +42,21 @@ system-deps:
 		exit 1; \
 	fi
 
-# Test-only tools: headless Chromium (report browser test) and a single-node SLURM with the
-# executor plugin kept outside .venv (tests/test_slurm.py). Tests that miss them are skipped.
-TEST_DEBIAN_PACKAGES := chromium slurmctld slurmd slurm-client munge
+# Test-only tools: headless Chromium (report browser test), bcftools (the VCF is read back with it)
+# and a single-node SLURM with the executor plugin kept outside .venv (tests/test_slurm.py). Tests
+# that miss them are skipped.
+TEST_DEBIAN_PACKAGES := chromium bcftools slurmctld slurmd slurm-client munge
 SLURM_PLUGIN := .slurm-plugin
 
 test-deps: python-deps slurm-plugin
-	@missing=""; for tool in chromium slurmctld slurmd munged sinfo; do \
+	@missing=""; for tool in chromium bcftools slurmctld slurmd munged sinfo; do \
 		command -v $$tool >/dev/null || missing=yes; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian packages: $(TEST_DEBIAN_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBIAN_PACKAGES); \
 	else \
-		echo "not root: browser and SLURM tests will be skipped ($(TEST_DEBIAN_PACKAGES) missing)"; \
+		echo "not root: browser, bcftools and SLURM tests will be skipped ($(TEST_DEBIAN_PACKAGES) missing)"; \
 	fi
 
 # Installed once per content: .venv/.installed and .slurm-plugin/.installed hold the sha256 of the

@@ -215,3 +215,15 @@ def true_fusion(extended, gene5, exon5, gene3, exon3):
     five = (g5.chrom, exon_boundary(g5, exon5, "end"), 1 if g5.spec.strand == "+" else -1)
     three = (g3.chrom, exon_boundary(g3, exon3, "start"), -1 if g3.spec.strand == "+" else 1)
     return five, three
+
+
+# The demo's seeded kinase fusions: fusion -> (sample, exon5, exon3, drug class).
+SEEDS = {
+    "KHDRBS1::NTRK1": ("S1", "8", "12", "TRK inhibitor"),
+    "LMNA::NTRK1": ("S2", "2", "11", "TRK inhibitor"),
+    "ETV6::NTRK3": ("S2", "5", "15", "TRK inhibitor"),
+    "YWHAE::ROS1": ("S3", "5", "34", "ROS1 inhibitor"),
+    "EML4::ALK": ("S3", "13", "20", "ALK inhibitor"),
+    "CCDC6::RET": ("S3", "1", "12", "RET inhibitor"),
+    "HMBOX1::ALK": ("S4", "6", "20", "ALK inhibitor"),
+}

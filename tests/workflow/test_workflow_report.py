@@ -3,19 +3,9 @@
 import json
 
 import jsonschema
-from helpers import ROOT, run_workflow
+from helpers import ROOT, SEEDS, run_workflow
 
 from fusion_pipeline.common.fusion_table import read_table
-
-SEEDS = {  # fusion: (sample, exon5, exon3, drug class)
-    "KHDRBS1::NTRK1": ("S1", "8", "12", "TRK inhibitor"),
-    "LMNA::NTRK1": ("S2", "2", "11", "TRK inhibitor"),
-    "ETV6::NTRK3": ("S2", "5", "15", "TRK inhibitor"),
-    "YWHAE::ROS1": ("S3", "5", "34", "ROS1 inhibitor"),
-    "EML4::ALK": ("S3", "13", "20", "ALK inhibitor"),
-    "CCDC6::RET": ("S3", "1", "12", "RET inhibitor"),
-    "HMBOX1::ALK": ("S4", "6", "20", "ALK inhibitor"),
-}
 
 
 def kinase_table(demo_run, sample):

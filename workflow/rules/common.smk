@@ -282,6 +282,7 @@ def final_outputs():
             f"{OUTDIR}/{sample}/resistance.tsv",
             f"{OUTDIR}/{sample}/report.json",
             f"{OUTDIR}/{sample}/report.html",
+            f"{OUTDIR}/{sample}/fusions.vcf.gz",
             f"{OUTDIR}/{sample}/qc/metrics.tsv",
             f"{OUTDIR}/{sample}/qc/kinase_evaluability.tsv",
         ]

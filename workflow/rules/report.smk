@@ -50,6 +50,30 @@ rule write_report:
         "../../scripts/write_report.py"
 
 
+rule write_vcf:
+    input:
+        report=f"{OUTDIR}/{{sample}}/report.json",
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
+    output:
+        vcf=f"{OUTDIR}/{{sample}}/fusions.vcf.gz",
+        tbi=f"{OUTDIR}/{{sample}}/fusions.vcf.gz.tbi",
+    log:
+        f"{OUTDIR}/logs/write_vcf/{{sample}}.log",
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("write_vcf", "mem_mb", 1000),
+        runtime=rule_resources("write_vcf", "runtime", 10),
+    script:
+        "../../scripts/write_vcf.py"
+
+
 rule run_summary:
     input:
         reports=expand(f"{OUTDIR}/{{sample}}/report.json", sample=RUN.samples),

@@ -14,7 +14,12 @@ a passing call that the built-in caller did not pass is judged again:
   it as in the built-in caller;
 - it has no candidate there: the filters that judge from the reference and the
   annotation alone (REFERENCE_FILTERS, less those `builtin.filters` switches
-  off) are run on the breakpoints; a hit fails;
+  off) are run on the breakpoints; a hit fails. A call no external caller saw
+  a split read of fails too, `builtin_artefact(pairs_only)`, unless its gene
+  pair is a known fusion: the built-in caller makes a candidate of discordant
+  pairs alone only for known fusions (call/known_pairs.py), and on the
+  validation set Arriba's pairs-only calls it had no candidate for were all
+  false (a poly-A switch from 3 discordant mates);
 - otherwise (removed for weak support only, or not seen at all) the call keeps
   passing with `builtin_unconfirmed(<why>)`, and interpretation holds it at
   `review` (common/fusion_table.unconfirmed_by_builtin).
@@ -58,6 +63,27 @@ def _caller_support(support_by_caller: str, callers: set) -> int:
     return best
 
 
+def _caller_split_reads(support_by_caller: str, callers: set) -> int:
+    """The most split reads any of `callers` saw for the call."""
+    counts = [item.partition(":")[2] for item in str(support_by_caller).split(";")
+              if item.partition(":")[0] in callers]  # fmt: skip
+    return max((cell_int(c.split("/", 1)[0]) for c in counts if "/" in c), default=0)
+
+
+def _known_pair(record: dict, context) -> bool:
+    """Whether the call's gene pair, in its orientation, is on the known-fusions list."""
+    call = breakend_table([record]).iloc[0].to_dict()
+    return any(pair_matches(entry, call, ordered=True) for entry in context.known_fusions)
+
+
+def pairs_only(record: dict, context) -> bool:
+    """No external caller saw a split read across the call and its pair is not a known fusion."""
+    external = set(str(record["callers"]).split(",")) - {BUILTIN}
+    return _caller_split_reads(record["support_by_caller"], external) == 0 and not _known_pair(
+        record, context
+    )
+
+
 def _known_rescue(record: dict, support: int, context) -> bool:
     """The built-in known-fusions rescue of a weakly supported call: a pair of the known-fusions list on
     exon boundaries at both ends, with `known_min_support` fragments."""
@@ -65,8 +91,7 @@ def _known_rescue(record: dict, support: int, context) -> bool:
         return False
     if record.get("site5") != "exon_boundary" or record.get("site3") != "exon_boundary":
         return False
-    call = breakend_table([record]).iloc[0].to_dict()
-    return any(pair_matches(entry, call, ordered=True) for entry in context.known_fusions)
+    return _known_pair(record, context)
 
 
 def _filter_names(cell) -> list:
@@ -147,5 +172,6 @@ def recheck(records: list, builtin_rows: list, context, enabled: dict | None = N
         else:
             out.append(_judged(record, *builtin_verdict(record, builtin, context)))
     for index, hits in zip(unseen, reference_hits([out[i] for i in unseen], context, enabled)):
-        out[index] = _judged(out[index], hits, [NO_CANDIDATE])
+        artefacts = hits + (["pairs_only"] if pairs_only(out[index], context) else [])
+        out[index] = _judged(out[index], artefacts, [NO_CANDIDATE])
     return out

@@ -106,13 +106,29 @@ def judge(records: list, assay: str, targeted: Targeted | None, min_molecules: i
     return records, counts
 
 
-def external_rechecker(snakemake, tables: dict, fasta):
+def with_vicc_names(records: list, annotation) -> list:
+    """Each call with its VICC name (common/vicc_name.py), `(::)` where its junction is only inferred."""
+    from fusion_pipeline.common.fusion_table import INFERRED_FROM_PAIRS, breakpoint_source, parse_breakpoint
+    from fusion_pipeline.common.vicc_name import junction_component, vicc_name
+
+    named = []
+    for record in records:
+        components = [
+            junction_component(annotation, str(record.get(f"transcript{role}", ".")), str(record.get(f"gene{role}", ".")),
+                               parse_breakpoint(record[f"breakpoint{role}"])[1], role)
+            for role in "53"
+        ]  # fmt: skip
+        inferred = breakpoint_source(record) == INFERRED_FROM_PAIRS
+        named.append({**record, "vicc_name": vicc_name(*components, inferred)})
+    return named
+
+
+def external_rechecker(snakemake, tables: dict, fasta, annotation):
     """The external_recheck step over the built-in caller's own candidates, or None without them."""
     from fusion_pipeline.call.call_builtin import CallerParams
     from fusion_pipeline.call.external_recheck import BUILTIN, recheck
     from fusion_pipeline.call.filters import FilterContext
     from fusion_pipeline.call.region_lists import read_region_list
-    from fusion_pipeline.common.clinical_annotation import load_annotation
 
     if BUILTIN not in tables or len(tables) < 2:
         return None
@@ -120,7 +136,6 @@ def external_rechecker(snakemake, tables: dict, fasta):
     params = CallerParams.from_config(settings)
     known_path = snakemake.input.get("known_fusions")
     known = read_region_list(known_path, allow_keywords=False) if known_path else []
-    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check)
     context = FilterContext(params, annotation, fasta, known_fusions=known)
     builtin_rows = tables[BUILTIN].to_dict("records")
     enabled = settings.get("filters") or {}
@@ -130,6 +145,7 @@ def external_rechecker(snakemake, tables: dict, fasta):
 def main(snakemake) -> None:
     import pysam
 
+    from fusion_pipeline.common.clinical_annotation import load_annotation
     from fusion_pipeline.common.fusion_table import empty_table, merge_callers, read_table, write_table
     from fusion_pipeline.common.input_verdict import input_failure, read_verdict
     from fusion_pipeline.common.rulelog import atomic_write
@@ -152,14 +168,18 @@ def main(snakemake) -> None:
         records = count_junction_molecules(
             records, snakemake.input.junctions, snakemake.params.min_anchor, targeted
         )
+    annotation = load_annotation(snakemake.input.gtf, snakemake.input.kb_check) if records else None
     with pysam.FastaFile(snakemake.input.fasta, filepath_index=snakemake.input.fai) as fasta:
-        recheck = external_rechecker(snakemake, tables, fasta) if records and not targeted else None
+        recheck = (
+            external_rechecker(snakemake, tables, fasta, annotation) if records and not targeted else None
+        )
         records, counts = judge(records, snakemake.params.assay, targeted, snakemake.params.min_molecules,
                                 snakemake.params.filters, recheck)  # fmt: skip
     if targeted:
         for r in records:
             logging.info("%s: %s junction molecules, pass %s %s", r["fusion"], r["junction_molecules"], r["pass"],
                          r["filters"])  # fmt: skip
+    records = with_vicc_names(records, annotation)
     columns = list(table.columns) + (["junction_molecules"] if targeted else [])
     write_table(pd.DataFrame(records, columns=columns), snakemake.output.calls)
     with atomic_write(snakemake.output.filter_counts) as out:

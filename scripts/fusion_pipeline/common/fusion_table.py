@@ -17,7 +17,7 @@ CONTRACT_COLUMNS = [
 EXTRA_COLUMNS = [
     "pass", "transcript5", "transcript3", "gene_id5", "gene_id3", "site5", "site3", "type",
     "duplicates", "large_anchor", "inconsistent_pairs", "support_by_caller", "breakpoint_source",
-    "junction_sequence_reads",
+    "junction_sequence_reads", "vicc_name",
 ]  # fmt: skip
 SPLIT_READS, JUNCTION_SEQUENCE, INFERRED_FROM_PAIRS = (
     "split_reads",

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from fusion_pipeline.common.cells import cell_float, cell_int
 from fusion_pipeline.common.star_outputs import star_log_summary
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 PIPELINE_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "VERSION")
 CAVEATS = [
@@ -218,7 +218,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
                                                    "exon3", "transcript5", "transcript3", "kinase", "partner_role",
                                                    "kinase_domain", "kinase_domain_retained", "reading_frame", "tier",
                                                    "actionable", "tier_reason", "type", "kinase_transcript_choice",
-                                                   "review_reason")},
+                                                   "review_reason", "vicc_name")},
             "evidence": _evidence(call),
             "therapies": [_therapy(t) for t in rated],
             "therapies_for_sample": therapy_cell(rated, effect["resisted"]) if listed else ".",
@@ -236,8 +236,8 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
     passing = fusions[fusions["pass"] == "yes"] if len(fusions) and input_ok else fusions.iloc[0:0]
     kinase_names = set(kinase_table["fusion"]) if len(kinase_table) else set()
     others = [
-        {"fusion": str(r["fusion"]), "breakpoint5": str(r["breakpoint5"]), "breakpoint3": str(r["breakpoint3"]),
-         **_evidence(r)}
+        {"fusion": str(r["fusion"]), "vicc_name": str(r.get("vicc_name", ".")), "breakpoint5": str(r["breakpoint5"]),
+         "breakpoint3": str(r["breakpoint3"]), **_evidence(r)}
         for r in passing.to_dict("records") if r["fusion"] not in kinase_names
     ]  # fmt: skip
     used = {s for e in entries for t in e["therapies"] for s in t["sources"]}

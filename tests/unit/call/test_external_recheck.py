@@ -144,3 +144,24 @@ def test_genes_only_the_other_caller_names_are_not_one_gene(fusion, ctx):
     unannotated = {**fusion, "gene5": "X", "gene3": "Y", "gene_id5": ".", "gene_id3": "."}
     assert "same_gene" not in reference_hits([unannotated], ctx)[0]
     assert "same_gene" in reference_hits([{**unannotated, "gene3": "X"}], ctx)[0]
+
+
+def test_a_pairs_only_call_without_a_builtin_candidate_fails_unless_its_pair_is_known(extended, tmp_path):
+    """The built-in caller makes a candidate of discordant pairs alone only for a known fusion."""
+    from fusion_pipeline.call.region_lists import read_region_list
+
+    pairs = arriba_call(extended, *true_fusion(extended, "ETV6", 5, "NTRK3", 15), junction=0, spanning=3)
+    plain = FilterContext(CallerParams(), extended["annotation"], extended["fasta"])
+    [failed] = recheck([pairs], [], plain)
+    assert (failed["pass"], failed["filters"]) == ("no", "builtin_artefact(pairs_only)")
+    (tmp_path / "known.tsv").write_text("ETV6\tNTRK3\n")
+    known = read_region_list(str(tmp_path / "known.tsv"), allow_keywords=False)
+    with_known = FilterContext(CallerParams(), extended["annotation"], extended["fasta"], known_fusions=known)
+    [kept] = recheck([pairs], [], with_known)
+    assert (kept["pass"], kept["filters"]) == ("yes", "builtin_unconfirmed(no_candidate)")
+    (tmp_path / "reversed.tsv").write_text("NTRK3\tETV6\n")
+    reversed_pair = read_region_list(str(tmp_path / "reversed.tsv"), allow_keywords=False)
+    wrong_way = FilterContext(
+        CallerParams(), extended["annotation"], extended["fasta"], known_fusions=reversed_pair
+    )
+    assert recheck([pairs], [], wrong_way)[0]["pass"] == "no"
