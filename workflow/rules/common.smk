@@ -68,7 +68,13 @@ wildcard_constraints:
 
 
 def get_fastqs(wildcards):
+    """The sample's reads: fq1 and fq2, or a BAM/CRAM (`bam`) with the FASTA a CRAM is decoded with."""
     row = RUN.samples[wildcards.sample]
+    if row["bam"]:
+        return {
+            "bam": row["bam"],
+            "cram_reference": row["cram_reference"] or config["reference"]["fasta"],
+        }
     return {"fq1": row["fq1"], "fq2": row["fq2"]}
 
 
@@ -252,7 +258,10 @@ def star_memory(rule_name):
 
 def star_sort_mb(wildcards):
     """--limitBAMsortRAM in MB: star.sort_ram_mb, else sized from the sample's reads (fusion_pipeline/align/star_align.py)."""
-    return config["star"].get("sort_ram_mb") or sort_ram_mb(list(get_fastqs(wildcards).values()))
+    reads = get_fastqs(wildcards)
+    return config["star"].get("sort_ram_mb") or sort_ram_mb(
+        [reads["bam"]] if "bam" in reads else [reads["fq1"], reads["fq2"]]
+    )
 
 
 def star_align_memory(wildcards):

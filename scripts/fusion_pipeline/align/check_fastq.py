@@ -238,7 +238,17 @@ def write_check(path: str, sample: str, fq1: str, fq2: str, result: dict) -> Non
 
 def main(snakemake) -> None:
     """Rule check_fastq: the head of each file (first records, names, encoding, UMIs) before alignment;
-    star_align counts the rest in the pass that feeds STAR and writes the whole verdict."""
+    star_align counts the rest in the pass that feeds STAR and writes the whole verdict. A BAM or CRAM
+    is checked as align/bam_input.py says."""
+    if snakemake.input.get("bam"):
+        from fusion_pipeline.align.bam_input import head_verdict
+
+        bam = snakemake.input.bam
+        logging.info("checking %s and its first records", bam)
+        result = head_verdict(bam, snakemake.input.cram_reference)
+        announce(snakemake.wildcards.sample, result)
+        write_check(snakemake.output[0], snakemake.wildcards.sample, bam, ".", result)
+        return
     fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
     logging.info("checking the first %d records of %s and %s", STRICT_RECORDS, fq1, fq2)
     result = verdict(fq1, fq2, whole=False)

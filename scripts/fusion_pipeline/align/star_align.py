@@ -32,13 +32,15 @@ CHIMERIC_PARAMETERS = [
 # about 4x, so the estimate is 4.8x the gzipped size; plain FASTQ counts at its own size.
 SORT_BYTES_PER_FASTQ_BYTE = 1.2
 GZIP_EXPANSION = 4.0
+# A BAM's reads take about what gzipped FASTQ takes (BGZF is gzip); a CRAM about half of that.
+EXPANSION = {".gz": GZIP_EXPANSION, ".bam": GZIP_EXPANSION, ".cram": 2 * GZIP_EXPANSION}
 MIN_SORT_MB = 1000
 
 
 def sort_ram_mb(fastqs: list) -> int:
-    """--limitBAMsortRAM in MB for these input FASTQs: enough for the worst (locus-ordered) case."""
+    """--limitBAMsortRAM in MB for these input FASTQs (or BAM/CRAM): enough for the worst (locus-ordered) case."""
     size = sum(
-        os.path.getsize(p) * (GZIP_EXPANSION if p.endswith(".gz") else 1.0)
+        os.path.getsize(p) * EXPANSION.get(os.path.splitext(p)[1].lower(), 1.0)
         for p in fastqs
         if os.path.exists(p)
     )
@@ -134,11 +136,14 @@ def main(snakemake) -> None:
 
     star_dir = os.path.dirname(snakemake.output.bam)
     os.makedirs(star_dir, exist_ok=True)
-    fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
-    check_free_space(star_dir, space_needed([fq1, fq2]))
+    bam = snakemake.input.get("bam")  # a BAM or CRAM whose reads are aligned again (align/bam_input.py)
+    fq1, fq2 = (None, None) if bam else (snakemake.input.fq1, snakemake.input.fq2)
+    check_free_space(star_dir, space_needed([bam] if bam else [fq1, fq2]))
     prefix = star_dir + "/"
-    for stale in glob.glob(os.path.join(star_dir, ".trim_stream_*")) + glob.glob(
-        os.path.join(star_dir, ".checked_reads_*")
+    for stale in (
+        glob.glob(os.path.join(star_dir, ".trim_stream_*"))
+        + glob.glob(os.path.join(star_dir, ".checked_reads_*"))
+        + glob.glob(os.path.join(star_dir, ".bam_reads_*"))
     ):  # left behind by a killed run
         shutil.rmtree(stale, ignore_errors=True)
     sample, trim = snakemake.wildcards.sample, snakemake.params.trim
@@ -152,17 +157,39 @@ def main(snakemake) -> None:
                                snakemake.params.extra, plain)  # fmt: skip
         run_star(command, prefix, sys.stderr)
 
-    def align(sort_ram=snakemake.params.sort_ram_mb * 2**20):
+    def trimmed_into_star(reads1, reads2, sort_ram, stdin=None):
+        with trimmed_stream(reads1, reads2, snakemake.output.fastp_json, snakemake.output.fastp_html,
+                            trim["options"], trim["threads"], sample, star_dir, sys.stderr,
+                            stdin=stdin) as (trimmed1, trimmed2):  # fmt: skip
+            star(trimmed1, trimmed2, sort_ram)
+
+    def align_fastq(sort_ram):
         with checked_reads(fq1, fq2, star_dir) as (reads1, reads2, reads):
             if not trim:
                 star(reads1, reads2, sort_ram)
             else:
-                with trimmed_stream(reads1, reads2, snakemake.output.fastp_json, snakemake.output.fastp_html,
-                                    trim["options"], trim["threads"], sample, star_dir,
-                                    sys.stderr) as (trimmed1, trimmed2):  # fmt: skip
-                    star(trimmed1, trimmed2, sort_ram)
+                trimmed_into_star(reads1, reads2, sort_ram)
         if reads.complete:
             checked.update(reads.verdict(head))
+
+    def align_bam(sort_ram):
+        from fusion_pipeline.align.bam_input import bam_reads
+
+        reads = None
+        try:
+            with bam_reads(bam, snakemake.input.cram_reference, star_dir, snakemake.threads, sys.stderr,
+                           interleaved=bool(trim)) as (reads1, reads2, reads):  # fmt: skip
+                if not trim:
+                    star(reads1, reads2, sort_ram)
+                else:
+                    trimmed_into_star(None, None, sort_ram, stdin=reads.stdout)
+        finally:  # samtools has ended: its verdict covers the whole file, even when STAR failed
+            if reads is not None:
+                checked.clear()
+                checked.update(reads.verdict(head))
+
+    def align(sort_ram=snakemake.params.sort_ram_mb * 2**20):
+        (align_bam if bam else align_fastq)(sort_ram)
 
     def align_nothing(reason):  # a valid, empty alignment: the sample goes on to a "failed" report
         logging.warning("input failed its check (%s): aligning no reads", reason)
@@ -173,6 +200,9 @@ def main(snakemake) -> None:
         for path in empty:
             os.remove(path)
 
+    def whole_verdict():
+        return dict(checked) if bam else verdict(fq1, fq2)
+
     if head["status"] != "ok":  # the files' head failed: nothing from this input is aligned
         align_nothing(head["reason"])
         checked.update(head)
@@ -180,18 +210,21 @@ def main(snakemake) -> None:
         try:
             align_sorting_once_more(align, sample, snakemake.params.sort_ram_mb)
         except (StarFailure, TrimFailure) as failure:
-            whole = verdict(fq1, fq2)  # the aligner stopped early: is the input to blame?
+            whole = whole_verdict()  # the aligner stopped early: is the input to blame?
             if whole["status"] == "ok":
                 if isinstance(failure, TrimFailure):
                     raise ToolError(f"fastp failed on sample {sample} ({failure}); see its log") from None
                 raise
             align_nothing(whole["reason"])
+            checked.clear()
             checked.update(whole)
         if not checked:  # the aligner did not read every byte yet exited well: check the files whole
             checked.update(verdict(fq1, fq2))
+        elif bam and checked["status"] != "ok":  # STAR aligned what samtools gave before it failed
+            logging.warning("input failed its check after alignment (%s)", checked["reason"])
     announce(sample, checked)
     fastqs = snakemake.params.fastqs
-    write_check(snakemake.output.check, sample, fastqs["fq1"], fastqs["fq2"], checked)
+    write_check(snakemake.output.check, sample, fastqs.get("fq1", bam), fastqs.get("fq2", "."), checked)
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )

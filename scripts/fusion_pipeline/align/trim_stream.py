@@ -96,9 +96,10 @@ class PairRelay:
 
 
 @contextmanager
-def trimmed_stream(fq1: str, fq2: str, json_path: str, html_path: str, options: str, threads: int, title: str,
-                   workdir: str, log):  # fmt: skip
+def trimmed_stream(fq1: str | None, fq2: str | None, json_path: str, html_path: str, options: str, threads: int,
+                   title: str, workdir: str, log, stdin=None):  # fmt: skip
     """Yield the two FIFOs STAR reads; fastp fills them through the relays. TrimFailure if fastp failed.
+    Without fq1/fq2, fastp reads interleaved mates from `stdin` (a BAM's reads, align/bam_input.py).
 
     Leave the block once the reader is done: fastp is then waited for (killed if the reader quit
     early and fastp is stuck).
@@ -111,7 +112,7 @@ def trimmed_stream(fq1: str, fq2: str, json_path: str, html_path: str, options: 
     command = fastp_command(fq1, fq2, *written, json_path, html_path, options, threads, title, compress=False)
     logging.info("running: %s", shlex.join(command))
     log.flush()
-    fastp = subprocess.Popen(command, stdout=log, stderr=log)
+    fastp = subprocess.Popen(command, stdin=stdin, stdout=log, stderr=log)
     relay = PairRelay(written, read)
     try:
         yield read[0], read[1]

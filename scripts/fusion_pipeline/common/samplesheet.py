@@ -11,7 +11,10 @@ import re
 from fusion_pipeline.common.errors import InputError
 
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
-OPTIONAL_COLUMNS = ("tumour_type",)
+# A row gives its reads as fq1 + fq2, or as `bam`: a BAM or CRAM to re-align from its reads (a CRAM
+# decoded with `cram_reference`, else the run's reference.fasta). fq1/fq2 may then be left out.
+OPTIONAL_COLUMNS = ("tumour_type", "bam", "cram_reference")
+READ_COLUMNS = ("fq1", "fq2")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 INTEGER = re.compile(r"^[0-9]+$")
 # folders of {outdir} that are not samples
@@ -42,7 +45,8 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
         lines = [line for line in fh if line.strip() and not line.startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t")
     header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    required = [c for c in REQUIRED_COLUMNS if not ("bam" in header and c in READ_COLUMNS)]
+    missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
             f"sample sheet {path}: missing column(s) {', '.join(missing)} "
@@ -52,9 +56,9 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
     for number, raw in enumerate(reader, start=2):  # line 1 is the header
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         where = f"sample sheet {path}, line {number} (sample '{row.get('sample', '')}')"
-        for column in REQUIRED_COLUMNS:
-            if not row.get(column):
-                raise InputError(f"{where}: empty '{column}'")
+        for column in required:
+            if not row.get(column) and not (column in READ_COLUMNS and row.get("bam")):
+                raise InputError(f"{where}: empty '{column}' (give fq1 and fq2, or a BAM/CRAM in 'bam')")
         for column in ("sample", "patient"):
             if not SAFE_NAME.match(row[column]):
                 raise InputError(
@@ -88,17 +92,36 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
                 f"{where}: tumour_type '{row['tumour_type']}' is not an OncoTree code of the knowledge base's "
                 "tumour-type list (e.g. NSCLC, LUAD, IMT, SARCNOS, BLCA, GB)"
             )
-        for column in ("fq1", "fq2"):
-            resolved = os.path.join(base_dir, row[column])
-            if not os.path.isfile(resolved):
-                raise InputError(f"{where}: {column} file not found: {row[column]}")
-            row[column] = os.path.normpath(resolved)
-        if os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
-            raise InputError(f"{where}: fq1 and fq2 are the same file")
+        _resolve_reads(row, where, base_dir)
         rows.append(row)
     if not rows:
         raise InputError(f"sample sheet {path}: no samples")
     return rows
+
+
+def _resolve_reads(row: dict, where: str, base_dir: str) -> None:
+    """The row's read files resolved against `base_dir`: fq1 + fq2, or a BAM/CRAM (not both)."""
+    row["bam"], row["cram_reference"] = row.get("bam", ""), row.get("cram_reference", "")
+    given = [c for c in READ_COLUMNS if row.get(c)]
+    if row["bam"] and given:
+        raise InputError(f"{where}: give the reads as fq1 + fq2 or as 'bam', not both")
+    for column in READ_COLUMNS if not row["bam"] else ():
+        if not row.get(column):
+            raise InputError(f"{where}: empty '{column}' (give fq1 and fq2, or a BAM/CRAM in 'bam')")
+    if row["cram_reference"] and not row["bam"]:
+        raise InputError(f"{where}: 'cram_reference' is given without a CRAM in 'bam'")
+    columns = (
+        ["bam"] + (["cram_reference"] if row["cram_reference"] else []) if row["bam"] else list(READ_COLUMNS)
+    )
+    for column in columns:
+        resolved = os.path.join(base_dir, row[column])
+        if not os.path.isfile(resolved):
+            raise InputError(f"{where}: {column} file not found: {row[column]}")
+        row[column] = os.path.normpath(resolved)
+    if row["bam"]:
+        row["fq1"] = row["fq2"] = ""
+    elif os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
+        raise InputError(f"{where}: fq1 and fq2 are the same file")
 
 
 def timepoint_order(rows: list[dict]) -> dict:

@@ -87,3 +87,16 @@ def test_the_old_place_of_min_molecules_still_sets_it_with_a_warning(demo_config
 def test_the_shipped_targeted_config_uses_the_new_place():
     shipped = yaml.safe_load((ROOT / "config/targeted.yaml").read_text())
     assert shipped["targeted"]["min_molecules"] == 3 and "targeted" not in shipped.get("builtin", {})
+
+
+def test_a_bam_sample_in_a_run_that_takes_umis_from_the_reads_is_refused(demo_config, tmp_path):
+    (tmp_path / "S1.bam").write_bytes(b"BAM")
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(f"sample\tpatient\ttimepoint\tbam\nS1\tP1\t1\t{tmp_path / 'S1.bam'}\n")
+    config = {**copy.deepcopy(demo_config), "samples": str(sheet)}
+    assert load_run(checked(config), str(ROOT)).samples["S1"]["bam"] == str(tmp_path / "S1.bam")
+    config.update(assay="targeted", umi={"location": "read1_prefix", "length": 8})
+    with pytest.raises(
+        InputError, match=r"sample S1 is a BAM/CRAM, but umi.location read1_prefix needs the UMIs"
+    ):
+        load_run(checked(config), str(ROOT))

@@ -83,3 +83,42 @@ def test_sheet_saved_from_a_spreadsheet_is_read(fastqs):
     sheet.write_bytes(b"\xef\xbb\xbf" + text.encode())
     rows = read_sample_sheet(str(sheet), base_dir=str(fastqs))
     assert [(r["sample"], r["timepoint"], r["fq2"]) for r in rows] == [("s1", "1", str(fastqs / "a_2.fq"))]
+
+
+def test_a_row_gives_its_reads_as_fastq_pair_or_as_bam(fastqs):
+    (fastqs / "c.bam").write_bytes(b"BAM")
+    (fastqs / "c.cram").write_bytes(b"CRAM")
+    (fastqs / "ref.fa").write_text(">c1\nACGT\n")
+    header = "sample\tpatient\ttimepoint\tfq1\tfq2\tbam\tcram_reference"
+    rows = read_sample_sheet(write_sheet(fastqs, [["a", "P1", "1", "a_1.fq", "a_2.fq", "", ""],
+                                                  ["b", "P2", "1", "", "", "c.bam", ""],
+                                                  ["c", "P3", "1", "", "", "c.cram", "ref.fa"]], header),
+                             base_dir=str(fastqs))  # fmt: skip
+    assert (rows[0]["bam"], rows[1]["bam"], rows[1]["fq1"]) == ("", str(fastqs / "c.bam"), "")
+    assert rows[2]["cram_reference"] == str(fastqs / "ref.fa")
+    only_bam = read_sample_sheet(write_sheet(fastqs, [["b", "P2", "1", "c.bam"]], "sample\tpatient\ttimepoint\tbam"),
+                                 base_dir=str(fastqs))  # fmt: skip
+    assert only_bam[0]["bam"] == str(fastqs / "c.bam")
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            ["b", "P2", "1", "a_1.fq", "a_2.fq", "c.bam", ""],
+            "give the reads as fq1 + fq2 or as 'bam', not both",
+        ),
+        (["b", "P2", "1", "", "", "", ""], "empty 'fq1' (give fq1 and fq2, or a BAM/CRAM in 'bam')"),
+        (["b", "P2", "1", "", "", "gone.bam", ""], "bam file not found: gone.bam"),
+        (
+            ["b", "P2", "1", "a_1.fq", "a_2.fq", "", "ref.fa"],
+            "'cram_reference' is given without a CRAM in 'bam'",
+        ),
+    ],
+)
+def test_bam_rows_are_refused_in_one_line_naming_the_row(fastqs, row, message):
+    (fastqs / "c.bam").write_bytes(b"BAM")
+    sheet = write_sheet(fastqs, [row], "sample\tpatient\ttimepoint\tfq1\tfq2\tbam\tcram_reference")
+    with pytest.raises(InputError, match="line 2 \\(sample 'b'\\)") as err:
+        read_sample_sheet(sheet, base_dir=str(fastqs))
+    assert message in str(err.value)

@@ -1,0 +1,209 @@
+"""Reads from a BAM or CRAM (sample sheet column `bam`), re-aligned with STAR (issue 28).
+
+A lab's BAM from its expression pipeline, or a CRAM archive, holds the reads; they are taken out
+again with `samtools collate` (mates together, out of coordinate order, which STAR's BAM sorting
+needs: reads in locus order put every alignment into one sorting bin) and `samtools fastq`
+(primary reads only, in their sequenced orientation), streamed into STAR, or into fastp when
+trimming, through named pipes: no FASTQ is written to disk.
+
+Before any alignment (rule check_fastq) the file's head is checked: a readable BAM or CRAM whose
+end is intact (`samtools quickcheck`); a CRAM decoded with the FASTA it was written against (every
+@SQ of its header with an M5 checksum must match that FASTA's sequence); paired reads with
+qualities. What the head cannot show (a mate missing further on, a file broken in the middle) is
+found in the pass that feeds STAR, and fails the sample's verdict as a broken FASTQ would.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import threading
+from contextlib import contextmanager
+
+from fusion_pipeline.common.errors import InputError
+
+HEAD_RECORDS = 10000
+CRAM_MAGIC = b"CRAM"
+# htslib looks a CRAM's reference up at the EBI by default when it lacks one: never at run time here.
+os.environ.setdefault("REF_PATH", os.path.join(tempfile.gettempdir(), "no-reference-download", "%s"))
+
+
+def is_cram(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(4) == CRAM_MAGIC
+
+
+def reference_args(path: str, reference: str) -> list:
+    """samtools' --reference for a CRAM; nothing for a BAM."""
+    return ["--reference", reference] if is_cram(path) else []
+
+
+def _quickcheck(path: str) -> None:
+    result = subprocess.run(["samtools", "quickcheck", "-u", path], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise InputError(f"{path}: not a complete BAM or CRAM (samtools quickcheck: missing end-of-file "
+                         "block, or not BAM/CRAM at all)")  # fmt: skip
+
+
+def check_cram_reference(path: str, header: dict, reference: str) -> None:
+    """Every @SQ with an M5 checksum in the CRAM header must be that sequence of `reference`."""
+    import pysam
+
+    with pysam.FastaFile(reference) as fasta:
+        lengths = dict(zip(fasta.references, fasta.lengths))
+        for sq in header.get("SQ", []):
+            name, m5 = sq.get("SN"), sq.get("M5")
+            if name not in lengths:
+                raise InputError(f"{path}: its contig {name} is not in {reference}; give the FASTA the CRAM was "
+                                 "written against in the sheet's cram_reference column")  # fmt: skip
+            if sq.get("LN") not in (None, lengths[name]):
+                raise InputError(f"{path}: contig {name} is {sq['LN']} bp in the CRAM but {lengths[name]} bp in "
+                                 f"{reference}: the CRAM was written against another reference")  # fmt: skip
+            if m5 and hashlib.md5(fasta.fetch(name).upper().encode()).hexdigest() != m5.lower():
+                raise InputError(f"{path}: contig {name} differs from {reference} (M5 checksum): the CRAM was "
+                                 "written against another reference; give that FASTA in cram_reference")  # fmt: skip
+
+
+def head_verdict(path: str, reference: str) -> dict:
+    """The verdict of the file's head, in the columns of check_fastq's (read_pairs: pairs in the head)."""
+    import pysam
+
+    from fusion_pipeline.align.check_fastq import EmptyFastq, _failed
+
+    try:
+        _quickcheck(path)
+        cram = is_cram(path)
+        with pysam.AlignmentFile(path, "rc" if cram else "rb", reference_filename=reference if cram else None,
+                                 check_sq=False) as bam:  # fmt: skip
+            if cram:
+                check_cram_reference(path, bam.header.to_dict(), reference)
+            lengths, paired, records = {1: [], 2: []}, 0, 0
+            for read in bam.fetch(until_eof=True):
+                if read.is_secondary or read.is_supplementary:
+                    continue
+                records += 1
+                if read.query_qualities is None and read.query_length:
+                    raise InputError(f"{path}: read {read.query_name} has no base qualities ('*')")
+                if read.is_paired:
+                    paired += 1
+                    lengths[1 if read.is_read1 else 2].append(read.infer_read_length() or read.query_length)
+                if records >= HEAD_RECORDS:
+                    break
+    except InputError as err:
+        return _failed(err)
+    except (OSError, ValueError) as err:
+        return _failed(InputError(f"{path}: cannot be read as BAM/CRAM ({err})"))
+    if records == 0:
+        return _failed(EmptyFastq(f"{path}: no reads"))
+    if paired == 0:
+        return _failed(InputError(f"{path}: single-end reads; the pipeline needs paired-end reads"))
+    mean = {m: round(sum(v) / len(v), 1) if v else 0.0 for m, v in lengths.items()}
+    return {"read_pairs": paired // 2, "mean_length1": mean[1], "mean_length2": mean[2], "status": "ok",
+            "reason": "."}  # fmt: skip
+
+
+class BamReads:
+    """samtools collate | samtools fastq, running; the verdict of the whole file once it has ended."""
+
+    def __init__(self, path: str, reference: str, workdir: str, threads: int, outputs: list, log):
+        self.path = path
+        self.singletons, self.others = (os.path.join(workdir, n) for n in ("singletons.fastq", "other.fastq"))
+        self.errors = {tool: os.path.join(workdir, f"{tool}.err") for tool in ("collate", "fastq")}
+        collate = ["samtools", "collate", "-u", "-O", "-@", str(threads), *reference_args(path, reference), path,
+                   os.path.join(workdir, "collate")]  # fmt: skip
+        fastq = ["samtools", "fastq", "-n", "-s", self.singletons, "-0", self.others, *outputs, "-"]
+        logging.info("running: %s | %s", shlex.join(collate), shlex.join(fastq))
+        log.flush()
+        with open(self.errors["collate"], "w") as collate_log, open(self.errors["fastq"], "w") as fastq_log:
+            self.collate = subprocess.Popen(collate, stdout=subprocess.PIPE, stderr=collate_log)
+            self.fastq = subprocess.Popen(fastq, stdin=self.collate.stdout, stderr=fastq_log,
+                                          stdout=subprocess.DEVNULL if outputs else subprocess.PIPE)  # fmt: skip
+        self.collate.stdout.close()  # fastq holds it: collate sees a closed pipe if fastq dies
+        self.stdout = self.fastq.stdout
+        self.ended: dict = {}
+
+    def finish(self) -> None:
+        """Wait for samtools and keep what the verdict needs (the work folder is removed after)."""
+        if self.stdout is not None:  # a reader that left early must not hold samtools up
+            threading.Thread(
+                target=lambda: shutil.copyfileobj(self.stdout, open(os.devnull, "wb")), daemon=True
+            ).start()
+        for tool, process in (("fastq", self.fastq), ("collate", self.collate)):
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            with open(self.errors[tool]) as fh:
+                self.ended[tool] = (process.returncode, fh.read())
+        self.ended["unpaired"] = _records(self.singletons) + _records(self.others)
+
+    def verdict(self, head: dict) -> dict:
+        """`head` with the read pairs of the whole file, or failed with the first problem found."""
+        from fusion_pipeline.align.check_fastq import EmptyFastq, _failed
+
+        def failed(err):
+            result = _failed(err)
+            return {**head, **{k: result[k] for k in ("read_pairs", "status", "reason")}}
+
+        for tool in ("collate", "fastq"):
+            code, text = self.ended[tool]
+            if code != 0:
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                why = lines[-1] if lines else f"exit code {code}"
+                return failed(
+                    InputError(f"{self.path}: could not be read to its end (samtools {tool}: {why})")
+                )
+        if self.ended["unpaired"]:
+            return failed(InputError(
+                f"{self.path}: {self.ended['unpaired']} reads without their mate (a BAM of part of the reads, "
+                "filtered by read?); give the whole paired BAM"))  # fmt: skip
+        processed = re.search(r"processed (\d+) reads", self.ended["fastq"][1])
+        pairs = int(processed.group(1)) // 2 if processed else 0
+        if pairs == 0:
+            return failed(EmptyFastq(f"{self.path}: no reads"))
+        return {**head, "read_pairs": pairs, "status": "ok", "reason": "."}
+
+
+def _records(path: str) -> int:
+    if not os.path.exists(path):
+        return 0
+    with open(path, "rb") as fh:
+        return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) // 4
+
+
+@contextmanager
+def bam_reads(path: str, reference: str, workdir: str, threads: int, log, interleaved: bool = False):
+    """Yield (reads1, reads2, BamReads): two FIFOs of the mates for STAR, or with `interleaved`
+    (None, None, BamReads) whose `stdout` gives both mates in turn (for fastp --stdin --interleaved_in).
+
+    Leave the block once the reader is done; BamReads.verdict then covers the whole file. Two pipes
+    straight from samtools could deadlock against STAR reading the mates in step (see
+    align/trim_stream.py), so each mate passes the relay fastp's outputs pass.
+    """
+    from fusion_pipeline.align.trim_stream import PairRelay, unblock_fifo
+
+    folder = tempfile.mkdtemp(dir=workdir, prefix=".bam_reads_")
+    written = [os.path.join(folder, f"samtools_R{i}.fastq") for i in (1, 2)]
+    read = [os.path.join(folder, f"R{i}.fastq") for i in (1, 2)]
+    if not interleaved:
+        for fifo in written + read:
+            os.mkfifo(fifo)
+    reads = BamReads(
+        path, reference, folder, threads, [] if interleaved else ["-1", written[0], "-2", written[1]], log
+    )
+    relay = None if interleaved else PairRelay(written, read)
+    try:
+        yield (None, None, reads) if interleaved else (read[0], read[1], reads)
+    finally:
+        if relay is not None:
+            for fifo in written + read:  # unblock a relay end whose peer never opened its side
+                unblock_fifo(fifo)
+        reads.finish()
+        if relay is not None:
+            relay.join(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
