@@ -75,7 +75,10 @@ def get_fastqs(wildcards):
             "bam": row["bam"],
             "cram_reference": row["cram_reference"] or config["reference"]["fasta"],
         }
-    return {"fq1": row["fq1"], "fq2": row["fq2"]}
+    return {
+        "fq1": row["fq1"],
+        **({"fq2": row["fq2"]} if row["fq2"] else {}),
+    }  # fq1 alone: single-end
 
 
 def raw_fastqs(wildcards):
@@ -260,7 +263,7 @@ def star_sort_mb(wildcards):
     """--limitBAMsortRAM in MB: star.sort_ram_mb, else sized from the sample's reads (fusion_pipeline/align/star_align.py)."""
     reads = get_fastqs(wildcards)
     return config["star"].get("sort_ram_mb") or sort_ram_mb(
-        [reads["bam"]] if "bam" in reads else [reads["fq1"], reads["fq2"]]
+        [reads["bam"]] if "bam" in reads else [reads[m] for m in ("fq1", "fq2") if m in reads]
     )
 
 

@@ -157,8 +157,12 @@ def _same_counts(fq1: str, fq2: str, records1: int, records2: int) -> None:
         raise InputError(f"{fq1} has {records1} records but {fq2} has {records2}: mates must pair up")
 
 
-def check_pair(fq1: str, fq2: str, whole: bool = True) -> dict:
-    """Both mates valid with matching names (and, when `whole`, equal record counts)."""
+def check_pair(fq1: str, fq2: str | None, whole: bool = True) -> dict:
+    """Both mates valid with matching names (and, when `whole`, equal record counts); without `fq2`
+    (single-end reads) the one file valid."""
+    if not fq2:
+        one = scan_fastq(fq1, whole)
+        return {"records": one["records"], "mean_length1": round(one["mean_length"], 1), "mean_length2": 0}
     one, two = scan_fastq(fq1, whole), scan_fastq(fq2, whole)
     for index, (a, b) in enumerate(zip(one["names"], two["names"]), start=1):
         if a != b:
@@ -202,13 +206,14 @@ def verdict(fq1: str, fq2: str, whole: bool = True) -> dict:
             "mean_length2": result["mean_length2"], "status": "ok", "reason": "."}  # fmt: skip
 
 
-def pair_counts_verdict(fq1: str, fq2: str, line_counts: list) -> dict:
-    """read_pairs, status and reason from the two files' whole line counts (the alignment's pass)."""
+def pair_counts_verdict(fq1: str, fq2: str | None, line_counts: list) -> dict:
+    """read_pairs (reads, single-end), status and reason from the files' whole line counts (the alignment's pass)."""
     try:
         records = [_lines_in_records(path, lines) for path, lines in zip((fq1, fq2), line_counts)]
         if records[0] == 0:
             raise EmptyFastq(f"{fq1}: no reads (empty FASTQ)")
-        _same_counts(fq1, fq2, *records)
+        if fq2:
+            _same_counts(fq1, fq2, *records)
     except InputError as err:
         failed = _failed(err)
         return {k: failed[k] for k in ("read_pairs", "status", "reason")}
@@ -227,10 +232,10 @@ def announce(sample: str, result: dict) -> None:
     print(message, file=sys.__stderr__, flush=True)
 
 
-def write_check(path: str, sample: str, fq1: str, fq2: str, result: dict) -> None:
+def write_check(path: str, sample: str, fq1: str, fq2: str | None, result: dict) -> None:
     from fusion_pipeline.common.rulelog import atomic_write
 
-    row = {"sample": sample, "fq1": fq1, "fq2": fq2, **result}
+    row = {"sample": sample, "fq1": fq1, "fq2": fq2 or ".", **result}
     with atomic_write(path) as out:
         out.write("\t".join(CHECK_COLUMNS) + "\n")
         out.write("\t".join(str(row[c]) for c in CHECK_COLUMNS) + "\n")
@@ -249,8 +254,8 @@ def main(snakemake) -> None:
         announce(snakemake.wildcards.sample, result)
         write_check(snakemake.output[0], snakemake.wildcards.sample, bam, ".", result)
         return
-    fq1, fq2 = snakemake.input.fq1, snakemake.input.fq2
-    logging.info("checking the first %d records of %s and %s", STRICT_RECORDS, fq1, fq2)
+    fq1, fq2 = snakemake.input.fq1, snakemake.input.get("fq2")  # no fq2: single-end reads
+    logging.info("checking the first %d records of %s%s", STRICT_RECORDS, fq1, f" and {fq2}" if fq2 else "")
     result = verdict(fq1, fq2, whole=False)
     if snakemake.params.get("umi"):  # targeted panels: the UMIs where umi.location says (align/umi_check.py)
         from fusion_pipeline.align.umi_check import umi_verdict

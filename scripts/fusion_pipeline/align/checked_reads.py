@@ -89,8 +89,8 @@ class MateRelay(threading.Thread):
 class CheckedReads:
     """Both mates' relays, and the input check's verdict once the aligner has read everything."""
 
-    def __init__(self, fq1: str, fq2: str, fifos: list):
-        self.paths = (fq1, fq2)
+    def __init__(self, fq1: str, fq2: str | None, fifos: list):
+        self.paths = (fq1, fq2) if fq2 else (fq1,)  # one file: single-end reads
         self.relays = [MateRelay(path, fifo) for path, fifo in zip(self.paths, fifos)]
 
     @property
@@ -104,23 +104,25 @@ class CheckedReads:
         errors = [relay.error for relay in self.relays if relay.error]
         if errors:
             return {**head, "read_pairs": 0, "status": "failed", "reason": errors[0]}
-        return {**head, **pair_counts_verdict(self.paths[0], self.paths[1], [r.lines for r in self.relays])}
+        fq2 = self.paths[1] if len(self.paths) > 1 else None
+        return {**head, **pair_counts_verdict(self.paths[0], fq2, [r.lines for r in self.relays])}
 
 
 @contextmanager
-def checked_reads(fq1: str, fq2: str, workdir: str):
-    """Yield (fifo1, fifo2, CheckedReads): the uncompressed mates for the aligner, and their check.
+def checked_reads(fq1: str, fq2: str | None, workdir: str):
+    """Yield (fifo1, fifo2, CheckedReads): the uncompressed mates for the aligner, and their check
+    (fifo2 None for single-end reads, without fq2).
 
     Leave the block once the aligner is done: the relays are then released, and
     CheckedReads.complete says whether the aligner read both files to their end.
     """
     fifo_dir = tempfile.mkdtemp(dir=workdir, prefix=".checked_reads_")
-    fifos = [os.path.join(fifo_dir, f"R{i}.fastq") for i in (1, 2)]
+    fifos = [os.path.join(fifo_dir, f"R{i}.fastq") for i in ((1, 2) if fq2 else (1,))]
     for fifo in fifos:
         os.mkfifo(fifo)
     reads = CheckedReads(fq1, fq2, fifos)
     try:
-        yield fifos[0], fifos[1], reads
+        yield fifos[0], fifos[1] if fq2 else None, reads
     finally:
         for relay in reads.relays:
             relay.stop()

@@ -66,7 +66,7 @@ def star_command(fq1, fq2, index, prefix, threads, sort_ram, extra, plain: bool 
     """STAR's alignment; `plain` reads uncompressed FASTQ (the trimmed stream) without a decompressor."""
     return [
         "STAR", "--runThreadN", str(threads), "--genomeDir", index, "--genomeLoad", "NoSharedMemory",
-        "--readFilesIn", fq1, fq2, *([] if plain else ["--readFilesCommand", "gzip", "-cdf"]),
+        "--readFilesIn", fq1, *([fq2] if fq2 else []), *([] if plain else ["--readFilesCommand", "gzip", "-cdf"]),
         "--outFileNamePrefix", prefix,
         "--outSAMtype", "BAM", "SortedByCoordinate", "--limitBAMsortRAM", str(sort_ram),
         "--outSAMunmapped", "Within", "--outSAMstrandField", "intronMotif",
@@ -137,8 +137,10 @@ def main(snakemake) -> None:
     star_dir = os.path.dirname(snakemake.output.bam)
     os.makedirs(star_dir, exist_ok=True)
     bam = snakemake.input.get("bam")  # a BAM or CRAM whose reads are aligned again (align/bam_input.py)
-    fq1, fq2 = (None, None) if bam else (snakemake.input.fq1, snakemake.input.fq2)
-    check_free_space(star_dir, space_needed([bam] if bam else [fq1, fq2]))
+    fq1, fq2 = (
+        (None, None) if bam else (snakemake.input.fq1, snakemake.input.get("fq2"))
+    )  # no fq2: single-end
+    check_free_space(star_dir, space_needed([bam] if bam else [p for p in (fq1, fq2) if p]))
     prefix = star_dir + "/"
     for stale in (
         glob.glob(os.path.join(star_dir, ".trim_stream_*"))
@@ -224,7 +226,7 @@ def main(snakemake) -> None:
             logging.warning("input failed its check after alignment (%s)", checked["reason"])
     announce(sample, checked)
     fastqs = snakemake.params.fastqs
-    write_check(snakemake.output.check, sample, fastqs.get("fq1", bam), fastqs.get("fq2", "."), checked)
+    write_check(snakemake.output.check, sample, fastqs.get("fq1", bam), fastqs.get("fq2"), checked)
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )

@@ -99,23 +99,27 @@ class PairRelay:
 def trimmed_stream(fq1: str | None, fq2: str | None, json_path: str, html_path: str, options: str, threads: int,
                    title: str, workdir: str, log, stdin=None):  # fmt: skip
     """Yield the two FIFOs STAR reads; fastp fills them through the relays. TrimFailure if fastp failed.
-    Without fq1/fq2, fastp reads interleaved mates from `stdin` (a BAM's reads, align/bam_input.py).
+    Without fq1/fq2, fastp reads interleaved mates from `stdin` (a BAM's reads, align/bam_input.py);
+    with fq1 alone (single-end reads) it writes the one FIFO STAR reads, with no relay (one stream
+    cannot deadlock), and the second is None.
 
     Leave the block once the reader is done: fastp is then waited for (killed if the reader quit
     early and fastp is stuck).
     """
     fifo_dir = tempfile.mkdtemp(dir=workdir, prefix=".trim_stream_")
-    written = [os.path.join(fifo_dir, f"fastp_R{i}.fastq") for i in (1, 2)]
-    read = [os.path.join(fifo_dir, f"R{i}.fastq") for i in (1, 2)]
+    single = fq1 is not None and not fq2
+    read = [os.path.join(fifo_dir, f"R{i}.fastq") for i in ((1,) if single else (1, 2))]
+    written = [] if single else [os.path.join(fifo_dir, f"fastp_R{i}.fastq") for i in (1, 2)]
     for fifo in written + read:
         os.mkfifo(fifo)
-    command = fastp_command(fq1, fq2, *written, json_path, html_path, options, threads, title, compress=False)
+    outputs = (read[0], None) if single else written
+    command = fastp_command(fq1, fq2, *outputs, json_path, html_path, options, threads, title, compress=False)
     logging.info("running: %s", shlex.join(command))
     log.flush()
     fastp = subprocess.Popen(command, stdin=stdin, stdout=log, stderr=log)
-    relay = PairRelay(written, read)
+    relay = None if single else PairRelay(written, read)
     try:
-        yield read[0], read[1]
+        yield (read[0], None) if single else (read[0], read[1])
     finally:
         try:
             fastp.wait(timeout=60)
@@ -124,7 +128,8 @@ def trimmed_stream(fq1: str | None, fq2: str | None, json_path: str, html_path: 
             fastp.wait()
         for fifo in written + read:  # unblock a relay end whose peer never opened its side
             unblock_fifo(fifo)
-        relay.join(timeout=10)
+        if relay is not None:
+            relay.join(timeout=10)
         shutil.rmtree(fifo_dir, ignore_errors=True)
     if fastp.returncode != 0:
         raise TrimFailure(f"fastp failed with exit code {fastp.returncode}")

@@ -17,8 +17,8 @@ def fastp_command(fq1, fq2, out1, out2, json_path, html_path, options: str, thre
                   compress: bool = True) -> list:  # fmt: skip
     """fastp on a pair; `compress=False` writes plain FASTQ (into the pipes STAR reads, align/trim_stream.py).
     Without `fq1`, fastp reads both mates in turn from its standard input (a BAM's reads, align/bam_input.py)."""
-    reads = ["-i", fq1, "-I", fq2] if fq1 is not None else ["--stdin", "--interleaved_in"]
-    return ["fastp", *reads, "-o", out1, "-O", out2, *shlex.split(options), "-w", str(threads),
+    reads = ["-i", fq1, *(["-I", fq2] if fq2 else [])] if fq1 is not None else ["--stdin", "--interleaved_in"]
+    return ["fastp", *reads, "-o", out1, *(["-O", out2] if out2 else []), *shlex.split(options), "-w", str(threads),
             *(["-z", "1"] if compress else []), "-j", json_path, "-h", html_path,
             "--report_title", title]  # fmt: skip
 

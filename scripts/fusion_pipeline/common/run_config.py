@@ -129,10 +129,12 @@ def load_run(config: dict, basedir: str, check_panel_against_gtf: bool = True) -
     umi_in_reads = targeted and config["umi"]["location"] != "read_name"
     if umi_in_reads and "length" not in config["umi"]:
         raise InputError(f"configuration: umi.location {config['umi']['location']} needs umi.length")
-    with_bam = [row["sample"] for row in rows if row.get("bam")]
-    if umi_in_reads and with_bam:
-        raise InputError(f"sample sheet {config['samples']}: sample {with_bam[0]} is a BAM/CRAM, but umi.location "
-                         f"{config['umi']['location']} needs the UMIs at the start of FASTQ reads; give its FASTQ")  # fmt: skip
+    not_fastq_pairs = [(row["sample"], "a BAM/CRAM" if row.get("bam") else "single-end")
+                       for row in rows if row.get("bam") or not row.get("fq2")]  # fmt: skip
+    if umi_in_reads and not_fastq_pairs:
+        sample, kind = not_fastq_pairs[0]
+        raise InputError(f"sample sheet {config['samples']}: sample {sample} is {kind}, but umi.location "
+                         f"{config['umi']['location']} needs the UMIs at the start of paired FASTQ reads")  # fmt: skip
     if config.get("panel"):
         read_panel(config["panel"])
         if check_panel_against_gtf:  # every target's gene against the GTF's gene rows (1.3 s for GRCh38)

@@ -11,8 +11,9 @@ import re
 from fusion_pipeline.common.errors import InputError
 
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
-# A row gives its reads as fq1 + fq2, or as `bam`: a BAM or CRAM to re-align from its reads (a CRAM
-# decoded with `cram_reference`, else the run's reference.fasta). fq1/fq2 may then be left out.
+# A row gives its reads as fq1 + fq2, as fq1 alone (single-end, fq2 empty), or as `bam`: a BAM or
+# CRAM to re-align from its reads (a CRAM decoded with `cram_reference`, else the run's
+# reference.fasta). fq1/fq2 may then be left out.
 OPTIONAL_COLUMNS = ("tumour_type", "bam", "cram_reference")
 READ_COLUMNS = ("fq1", "fq2")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -57,8 +58,8 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         where = f"sample sheet {path}, line {number} (sample '{row.get('sample', '')}')"
         for column in required:
-            if not row.get(column) and not (column in READ_COLUMNS and row.get("bam")):
-                raise InputError(f"{where}: empty '{column}' (give fq1 and fq2, or a BAM/CRAM in 'bam')")
+            if not row.get(column) and column not in READ_COLUMNS:
+                raise InputError(f"{where}: empty '{column}'")
         for column in ("sample", "patient"):
             if not SAFE_NAME.match(row[column]):
                 raise InputError(
@@ -105,13 +106,17 @@ def _resolve_reads(row: dict, where: str, base_dir: str) -> None:
     given = [c for c in READ_COLUMNS if row.get(c)]
     if row["bam"] and given:
         raise InputError(f"{where}: give the reads as fq1 + fq2 or as 'bam', not both")
-    for column in READ_COLUMNS if not row["bam"] else ():
-        if not row.get(column):
-            raise InputError(f"{where}: empty '{column}' (give fq1 and fq2, or a BAM/CRAM in 'bam')")
+    if not row["bam"] and not row.get("fq1"):
+        raise InputError(
+            f"{where}: empty 'fq1' (give fq1, with fq2 for paired-end reads, or a BAM/CRAM in 'bam')"
+        )
     if row["cram_reference"] and not row["bam"]:
         raise InputError(f"{where}: 'cram_reference' is given without a CRAM in 'bam'")
+    row["fq2"] = row.get("fq2", "")  # empty: single-end reads
     columns = (
-        ["bam"] + (["cram_reference"] if row["cram_reference"] else []) if row["bam"] else list(READ_COLUMNS)
+        ["bam"] + (["cram_reference"] if row["cram_reference"] else [])
+        if row["bam"]
+        else [c for c in READ_COLUMNS if row[c]]
     )
     for column in columns:
         resolved = os.path.join(base_dir, row[column])
@@ -120,7 +125,7 @@ def _resolve_reads(row: dict, where: str, base_dir: str) -> None:
         row[column] = os.path.normpath(resolved)
     if row["bam"]:
         row["fq1"] = row["fq2"] = ""
-    elif os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
+    elif row["fq2"] and os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
         raise InputError(f"{where}: fq1 and fq2 are the same file")
 
 

@@ -35,7 +35,7 @@ def star_log_metrics(path: str) -> dict:
 
 
 def fastp_metrics(path: str | None) -> dict:
-    """Read pairs before and after trimming; empty when fastp did not run."""
+    """Read pairs (reads, single-end) before and after trimming; empty when fastp did not run."""
     if not path:
         return {}
     with open(path) as fh:
@@ -43,7 +43,9 @@ def fastp_metrics(path: str | None) -> dict:
     summary = report.get("summary", {})
     before = summary.get("before_filtering", {}).get("total_reads", 0)
     after = summary.get("after_filtering", {}).get("total_reads", 0)
-    return {"input_read_pairs": before // 2, "trimmed_read_pairs": after // 2}
+    # fastp counts reads: two per pair, one per single-end read (its report then has no read 2)
+    mates = 2 if "read2_mean_length" in summary.get("before_filtering", {}) or not before else 1
+    return {"input_read_pairs": before // mates, "trimmed_read_pairs": after // mates}
 
 
 def bam_metrics(path: str, max_pairs: int = 300_000) -> dict:

@@ -256,7 +256,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": versions, "callers": list(callers or []), "headline": headline, "kinase_fusions": entries, "other_fusions": others,
         "resistance_hotspots": hotspots,
-        "qc": qc, "status": status, "caveats": caveats(tumour_type, status), "sources": sources,
+        "qc": qc, "status": status, "caveats": caveats(tumour_type, status, single_end(sample)), "sources": sources,
     }  # fmt: skip
 
 
@@ -300,8 +300,16 @@ def _headline(entries: list, status: dict) -> dict:
     return {"status": "none", "fusion": None, "tier": None, "text": text}
 
 
-def caveats(tumour_type: str | None, status: dict | None = None) -> list:
+def single_end(sample: dict) -> bool:
+    """A sample sheet row of FASTQ reads without a read 2."""
+    return bool(sample.get("fq1")) and not sample.get("fq2") and not sample.get("bam")
+
+
+def caveats(tumour_type: str | None, status: dict | None = None, single: bool = False) -> list:
     notes = list(CAVEATS)
+    if single:
+        notes.insert(0, "Single-end reads: no read pair spans a junction, so every call rests on reads across the "
+                        "junction alone (spanning pairs 0), and abundance counts reads, each read one fragment.")  # fmt: skip
     if status and status.get("input", "ok") != "ok":
         notes.insert(0, "The input FASTQ failed its check: no call, abundance, tier or therapy is given from it, "
                         "whatever its readable part showed; send the complete files again.")  # fmt: skip

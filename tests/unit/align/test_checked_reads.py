@@ -105,3 +105,14 @@ def test_an_aligner_that_never_reads_leaves_nothing_waiting(tmp_path):
     assert not any(relay.is_alive() for relay in reads.relays)
     assert not reads.complete  # nothing read: the verdict needs the whole check instead
     assert not list(tmp_path.glob(".checked_reads_*"))
+
+
+def test_single_end_reads_pass_one_pipe_and_are_counted_as_reads(tmp_path):
+    one = fastq(tmp_path / "R1.fq.gz", 1200)
+    assert verdict(str(tmp_path / "R1.fq.gz"), None)["read_pairs"] == 1200
+    with checked_reads(str(tmp_path / "R1.fq.gz"), None, str(tmp_path)) as (f1, f2, reads):
+        assert f2 is None and read_all(f1) == one
+    checked = reads.verdict(verdict(str(tmp_path / "R1.fq.gz"), None, whole=False))
+    assert (checked["status"], checked["read_pairs"], checked["mean_length2"]) == ("ok", 1200, 0)
+    (tmp_path / "cut.fq").write_bytes(one[:-5])
+    assert verdict(str(tmp_path / "cut.fq"), None)["status"] == "failed"

@@ -86,3 +86,20 @@ def test_memory_is_bounded_when_the_writer_runs_ahead(tmp_path, monkeypatch, lim
     )
     assert received == {0: total, 1: total}
     assert max(peaks) <= limit + trim_stream.CHUNK  # not the 16 MB an unbounded relay holds
+
+
+def test_single_end_reads_are_trimmed_into_one_pipe(tmp_path):
+    import gzip
+
+    from fusion_pipeline.align.trim_stream import trimmed_stream
+
+    with gzip.open(tmp_path / "R1.fq.gz", "wt") as fh:
+        fh.write("".join(f"@r{i}\n{'ACGTTGCA' * 10}\n+\n{'I' * 80}\n" for i in range(500)))
+    with open(tmp_path / "log", "w") as log, trimmed_stream(
+        str(tmp_path / "R1.fq.gz"), None, str(tmp_path / "f.json"), str(tmp_path / "f.html"), "-l 30", 1, "t",
+        str(tmp_path), log,
+    ) as (one, two):  # fmt: skip
+        assert two is None
+        with open(one, "rb") as fh:
+            lines = fh.read().count(b"\n")
+    assert lines == 4 * 500

@@ -97,6 +97,7 @@ def test_a_bam_sample_in_a_run_that_takes_umis_from_the_reads_is_refused(demo_co
     assert load_run(checked(config), str(ROOT)).samples["S1"]["bam"] == str(tmp_path / "S1.bam")
     config.update(assay="targeted", umi={"location": "read1_prefix", "length": 8})
     with pytest.raises(
-        InputError, match=r"sample S1 is a BAM/CRAM, but umi.location read1_prefix needs the UMIs"
+        InputError,
+        match=r"sample S1 is a BAM/CRAM, but umi.location read1_prefix needs the UMIs at the start of paired",
     ):
         load_run(checked(config), str(ROOT))

@@ -108,7 +108,10 @@ def test_a_row_gives_its_reads_as_fastq_pair_or_as_bam(fastqs):
             ["b", "P2", "1", "a_1.fq", "a_2.fq", "c.bam", ""],
             "give the reads as fq1 + fq2 or as 'bam', not both",
         ),
-        (["b", "P2", "1", "", "", "", ""], "empty 'fq1' (give fq1 and fq2, or a BAM/CRAM in 'bam')"),
+        (
+            ["b", "P2", "1", "", "", "", ""],
+            "empty 'fq1' (give fq1, with fq2 for paired-end reads, or a BAM/CRAM",
+        ),
         (["b", "P2", "1", "", "", "gone.bam", ""], "bam file not found: gone.bam"),
         (
             ["b", "P2", "1", "a_1.fq", "a_2.fq", "", "ref.fa"],

@@ -1,0 +1,13 @@
+def test_fastp_counts_reads_so_pairs_are_halved_only_for_paired_reads(tmp_path):
+    import json
+
+    from fusion_pipeline.qc.qc_metrics import fastp_metrics
+
+    paired, single = tmp_path / "paired.json", tmp_path / "single.json"
+    paired.write_text(json.dumps({"summary": {"before_filtering": {"total_reads": 200, "read1_mean_length": 100,
+                                                                   "read2_mean_length": 100},
+                                              "after_filtering": {"total_reads": 190}}}))  # fmt: skip
+    single.write_text(json.dumps({"summary": {"before_filtering": {"total_reads": 100, "read1_mean_length": 100},
+                                              "after_filtering": {"total_reads": 95}}}))  # fmt: skip
+    assert fastp_metrics(str(paired)) == {"input_read_pairs": 100, "trimmed_read_pairs": 95}
+    assert fastp_metrics(str(single)) == {"input_read_pairs": 100, "trimmed_read_pairs": 95}
