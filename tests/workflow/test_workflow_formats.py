@@ -46,3 +46,15 @@ def test_every_sample_writes_a_vcf_whose_passing_breakends_are_its_passing_calls
     for sample in ("S1", "S3", "S8"):
         subprocess.run(["bcftools", "view", "-H", str(out / sample / "fusions.vcf.gz")], check=True,
                        capture_output=True)  # fmt: skip
+
+
+def test_each_seed_fusion_shows_the_reads_across_its_junction(demo_run):
+    out = demo_run["out"]
+    for fusion, (sample, *_) in SEEDS.items():
+        report = json.loads((out / sample / "report.json").read_text())
+        view = next(f for f in report["kinase_fusions"] if f["fusion"] == fusion)["evidence_view"]
+        assert view.get("error") is None and view["fragments"] >= 1 and view["reads"] >= view["fragments"], (
+            fusion
+        )
+        html = (out / sample / "report.html").read_text()
+        assert f'aria-label="Reads across the junction of {fusion}"' in html, fusion

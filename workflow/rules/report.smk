@@ -1,4 +1,35 @@
 # Rendering only: the report, the run summary and MultiQC from what the stages before decided.
+# The reads behind every passing call, as SVGs the report embeds; a plot that fails never holds it up.
+rule draw_evidence:
+    input:
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
+        calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
+        bam=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam",
+        bai=f"{OUTDIR}/{{sample}}/star/Aligned.sortedByCoord.out.bam.bai",
+        fasta=config["reference"]["fasta"],
+        fai=f"{OUTDIR}/reference/genome.fa.fai",
+        gtf=f"{OUTDIR}/reference/annotation.gtf",
+        kb_check=f"{OUTDIR}/reference/kb_check.tsv",
+    output:
+        f"{OUTDIR}/{{sample}}/evidence.json",
+    log:
+        f"{OUTDIR}/logs/draw_evidence/{{sample}}.log",
+    benchmark:
+        f"{OUTDIR}/benchmarks/draw_evidence/{{sample}}.tsv"
+    group:
+        "interpret_{sample}"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=rule_resources("draw_evidence", "mem_mb", 2000),
+        runtime=rule_resources("draw_evidence", "runtime", 30),
+    params:
+        umis=RUN.targeted,
+    script:
+        "../../scripts/draw_evidence.py"
+
+
 rule write_report:
     input:
         unpack(sample_trend_input),
@@ -6,6 +37,7 @@ rule write_report:
         unpack(caller_version_input),
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
+        evidence=f"{OUTDIR}/{{sample}}/evidence.json",
         resistance=f"{OUTDIR}/{{sample}}/resistance.tsv",
         star_final=f"{OUTDIR}/{{sample}}/star/Log.final.out",
         star_log=f"{OUTDIR}/{{sample}}/star/Log.out",

@@ -40,108 +40,15 @@ from fusion_pipeline.call.known_pairs import known_gene_pairs, numbering_transcr
 from fusion_pipeline.common.annotation import breakpoint_junctions
 from fusion_pipeline.common.errors import InputError
 from fusion_pipeline.common.fusion_table import side_direction
+from fusion_pipeline.common.junction_sequence import (
+    KMER,
+    JunctionSequence,
+    TranscriptSequences,
+    clipped_at_breakend,
+    junction_sequence,
+    place,
+)
 from fusion_pipeline.common.sequtil import revcomp
-
-KMER = 8  # a read must share an exact k-mer with each side's junction-near bases before it is laid on them
-NEAR = 40  # bases on each side of the junction those k-mers come from
-
-
-@dataclass(frozen=True)
-class JunctionSequence:
-    left: str  # the 5' transcript up to and including the breakpoint
-    right: str  # the 3' transcript from the breakpoint on
-    continuation: str  # the 5' transcript after the breakpoint (wild type)
-    preceding: str  # the 3' transcript before the breakpoint (wild type)
-
-    def kmers(self) -> tuple[set, set]:
-        def of(seq):
-            return {seq[i : i + KMER] for i in range(len(seq) - KMER + 1)}
-
-        return of(self.left[-NEAR:]), of(self.right[:NEAR])
-
-
-class TranscriptSequences:
-    """Spliced transcript sequences (sense strand) from the reference, each read once."""
-
-    def __init__(self, fasta):
-        self.fasta, self._cache = fasta, {}
-
-    def __call__(self, tx) -> str:
-        if tx.transcript_id not in self._cache:
-            parts = [self.fasta.fetch(tx.chrom, start - 1, end).upper() for start, end in tx.exons]
-            self._cache[tx.transcript_id] = (
-                "".join(revcomp(p) for p in parts) if tx.strand == "-" else "".join(parts)
-            )
-        return self._cache[tx.transcript_id]
-
-
-def junction_sequence(sequences: TranscriptSequences, tx5, pos5: int, tx3, pos3: int,
-                      flank: int) -> JunctionSequence | None:  # fmt: skip
-    """The fusion transcript around a junction and both wild types; None when a breakpoint is not in an exon."""
-    off5, off3 = tx5.transcript_offset(pos5), tx3.transcript_offset(pos3)
-    if off5 is None or off3 is None:
-        return None
-    s5, s3 = sequences(tx5), sequences(tx3)
-    return JunctionSequence(s5[max(0, off5 + 1 - flank) : off5 + 1], s3[off3 : off3 + flank],
-                            s5[off5 + 1 : off5 + 1 + flank], s3[max(0, off3 - flank) : off3])  # fmt: skip
-
-
-def _mismatches(read: str, reference: str) -> int:
-    """Mismatches of `read` against `reference` from its first base; bases beyond the reference count too."""
-    return sum(a != b or a == "N" for a, b in zip(read, reference)) + max(0, len(read) - len(reference))
-
-
-def place(read: str, junction: JunctionSequence, min_overhang: int, max_mismatches: int):
-    """(bases on the 5' side, bases on the 3' side) of the read's best ungapped placement across the
-    junction, or None when none crosses it well and reads better than wild type."""
-    k, length = len(junction.left), len(read)
-    best, best_mm = None, max_mismatches + 1
-    for five in range(min_overhang, length - min_overhang + 1):
-        if five > k or length - five > len(junction.right):
-            continue
-        left_mm = _mismatches(read[:five], junction.left[k - five :])
-        if left_mm >= best_mm:
-            continue
-        right_mm = _mismatches(read[five:], junction.right)
-        if left_mm + right_mm >= best_mm:
-            continue
-        # the same bases read as well on a partner's own transcript: homology, not a junction
-        if right_mm >= _mismatches(read[five:], junction.continuation):
-            continue
-        if left_mm >= _mismatches(read[:five][::-1], junction.preceding[::-1]):
-            continue
-        best, best_mm = (five, length - five), left_mm + right_mm
-    return best
-
-
-SKIPPED_FLAGS = 0x100 | 0x200 | 0x400 | 0x800  # secondary, QC-failed, duplicate, supplementary
-SOFT_CLIP = 4
-
-
-def _candidate_reads(bam, chrom: str, pos: int, direction: int, slack: int, min_clip: int):
-    """Reads at a breakend that may cross it unseen by STAR: aligned up to it (within `slack`) and soft-clipped
-    towards the junction (`direction` +1: the retained part lies at and below `pos`, so the clip is at the
-    alignment's end), or unmapped and placed there beside their mate. A read whose clip lies elsewhere (a
-    read spliced across the junction with a clip at its far end) is not taken.
-
-    Every read over the breakend passes through here: the cheap tests come before the CIGAR is read."""
-    reads = bam.fetch(chrom, max(0, pos - 1 - slack), pos + slack)
-    for read in reads:
-        flag = read.flag
-        if flag & SKIPPED_FLAGS:
-            continue
-        if flag & 4:
-            yield read
-            continue
-        if direction == 1:
-            if abs(read.reference_end - pos) <= slack:
-                last = read.cigartuples[-1]
-                if last[0] == SOFT_CLIP and last[1] >= min_clip:
-                    yield read
-        elif abs(read.reference_start + 1 - pos) <= slack:
-            first = read.cigartuples[0]
-            if first[0] == SOFT_CLIP and first[1] >= min_clip:
-                yield read
 
 
 @dataclass(frozen=True)
@@ -174,7 +81,7 @@ class JunctionReads:
         for chrom, pos, direction in sites:
             if chrom not in self.contigs:
                 continue
-            for read in _candidate_reads(self.bam, chrom, pos, direction, self.params.junction_slack,
+            for read in clipped_at_breakend(self.bam, chrom, pos, direction, self.params.junction_slack,
                                          self.min_clip):  # fmt: skip
                 key = (read.query_name, read.is_read1)
                 if read.query_name in self.excluded or key in names or not read.query_sequence:

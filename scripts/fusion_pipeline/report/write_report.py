@@ -186,7 +186,7 @@ def _therapy(t: dict) -> dict:
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None,
                  callers: list | None = None, status: dict | None = None,
-                 assay: str = "whole_transcriptome") -> dict:  # fmt: skip
+                 assay: str = "whole_transcriptome", views: dict | None = None) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     from fusion_pipeline.common.resistance_effect import resistance_effect, resistance_sentence
     from fusion_pipeline.common.therapies import therapies_for, therapy_cell
@@ -227,6 +227,8 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
             "note": str(note.get("note", "")), "note_sources": list(note.get("sources", [])),
             "trend": _trend_rows(trend, call, sample["sample"]),
             "diagram": diagram(call, annotation, kb),
+            "evidence_view": (views or {}).get((str(call.get("breakpoint5")), str(call.get("breakpoint3"))),
+                                               {"error": "not drawn"}),
         })  # fmt: skip
     headline = _headline(entries, status)
     headline["resistance"] = [
@@ -372,11 +374,32 @@ def html_environment(missing: str = "n/a") -> Environment:
     return env
 
 
-def render_html(report: dict) -> str:
+def evidence_views(path: str | None) -> tuple[dict, dict]:
+    """From evidence.json (report/draw_evidence.py): ({(bp5, bp3): counts or error}, {(bp5, bp3): SVG}).
+    A file that cannot be read gives no views: the report never waits on a plot."""
+    import json
+
+    try:
+        with open(path) as fh:
+            entries = json.load(fh).get("fusions", [])
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}, {}
+    views, svgs = {}, {}
+    for entry in entries:
+        key = (entry.get("breakpoint5"), entry.get("breakpoint3"))
+        views[key] = {k: entry.get(k) for k in ("reads", "fragments", "copies", "molecules", "error")}
+        if entry.get("svg"):
+            svgs["|".join(key)] = entry["svg"]
+    return views, svgs
+
+
+def render_html(report: dict, svgs: dict | None = None) -> str:
+    """The report's HTML; `svgs` ({'bp5|bp3': SVG}) are the evidence views drawn (and escaped) by
+    report/draw_evidence.py."""
     env = html_environment()
     env.filters["num"] = lambda v, digits=3: "n/a" if v is None else f"{v:.{digits}g}"
     env.filters["points"] = lambda v: "" if v is None else f"{100 * v:+.1f} points"
-    return env.get_template("report.html.j2").render(report=report)
+    return env.get_template("report.html.j2").render(report=report, svgs=svgs or {})
 
 
 def collect_versions(star_log: str, kb, hotspots: dict, fasta_name: str, gtf_name: str,
@@ -417,12 +440,13 @@ def main(snakemake) -> None:
                           snakemake.params.qc, snakemake.params.assay)  # fmt: skip
     logging.info("sample status: %s%s", status["sample_status"],
                  f" ({'; '.join(status['reasons'])})" if status["reasons"] else "")  # fmt: skip
+    views, svgs = evidence_views(snakemake.input.get("evidence"))
     report = build_report(sample, kinases, read_table(snakemake.input.calls), star_qc(snakemake.input.star_final),
                           trend, versions, kb, annotation, read_table(snakemake.input.resistance), callers,
-                          status, snakemake.params.assay)  # fmt: skip
+                          status, snakemake.params.assay, views)  # fmt: skip
     if snakemake.input.get("panel_qc"):
         report["panel_qc"] = panel_qc_block(snakemake.input.panel_qc, snakemake.input.panel_targets)
     with atomic_write(snakemake.output.json) as out:
         json.dump(report, out, indent=2)
     with atomic_write(snakemake.output.html) as out:
-        out.write(render_html(report))
+        out.write(render_html(report, svgs))

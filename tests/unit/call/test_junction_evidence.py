@@ -12,14 +12,7 @@ import pysam
 import pytest
 
 from fusion_pipeline.call.call_builtin import CallerParams
-from fusion_pipeline.call.junction_evidence import (
-    JunctionReads,
-    JunctionSequence,
-    TranscriptSequences,
-    junction_sequence,
-    known_kinase_junctions,
-    place,
-)
+from fusion_pipeline.call.junction_evidence import JunctionReads, known_kinase_junctions
 from fusion_pipeline.call.region_lists import read_region_list
 from fusion_pipeline.common.annotation import load_gtf
 from fusion_pipeline.common.fusion_table import (
@@ -27,6 +20,12 @@ from fusion_pipeline.common.fusion_table import (
     JUNCTION_SEQUENCE,
     SPLIT_READS,
     breakpoint_source,
+)
+from fusion_pipeline.common.junction_sequence import (
+    JunctionSequence,
+    TranscriptSequences,
+    junction_sequence,
+    place,
 )
 from fusion_pipeline.common.sequtil import revcomp
 
