@@ -21,12 +21,12 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import threading
 from contextlib import contextmanager
 
 from fusion_pipeline.common.errors import InputError
 
 HEAD_RECORDS = 10000
+FINISH_SECONDS = 10  # samtools has ended this long after a reader took every read
 CRAM_MAGIC = b"CRAM"
 # htslib looks a CRAM's reference up at the EBI by default when it lacks one: never at run time here.
 os.environ.setdefault("REF_PATH", os.path.join(tempfile.gettempdir(), "no-reference-download", "%s"))
@@ -43,10 +43,14 @@ def reference_args(path: str, reference: str) -> list:
 
 
 def _quickcheck(path: str) -> None:
-    result = subprocess.run(["samtools", "quickcheck", "-u", path], capture_output=True, text=True)
-    if result.returncode != 0:
+    """samtools quickcheck as pysam ships it (rule check_fastq's environment has pysam, not samtools)."""
+    import pysam
+
+    try:
+        pysam.quickcheck("-u", path)
+    except pysam.SamtoolsError:
         raise InputError(f"{path}: not a complete BAM or CRAM (samtools quickcheck: missing end-of-file "
-                         "block, or not BAM/CRAM at all)")  # fmt: skip
+                         "block, or not BAM/CRAM at all)") from None  # fmt: skip
 
 
 def check_cram_reference(path: str, header: dict, reference: str) -> None:
@@ -63,9 +67,18 @@ def check_cram_reference(path: str, header: dict, reference: str) -> None:
             if sq.get("LN") not in (None, lengths[name]):
                 raise InputError(f"{path}: contig {name} is {sq['LN']} bp in the CRAM but {lengths[name]} bp in "
                                  f"{reference}: the CRAM was written against another reference")  # fmt: skip
-            if m5 and hashlib.md5(fasta.fetch(name).upper().encode()).hexdigest() != m5.lower():
+            if m5 and _sequence_md5(fasta, name, lengths[name]) != m5.lower():
                 raise InputError(f"{path}: contig {name} differs from {reference} (M5 checksum): the CRAM was "
                                  "written against another reference; give that FASTA in cram_reference")  # fmt: skip
+
+
+def _sequence_md5(fasta, name: str, length: int, window: int = 8 << 20) -> str:
+    """The SAM M5 of a contig (MD5 of its upper-case sequence), read in windows: a whole GRCh38
+    chromosome in memory would be 250 MB held three times."""
+    digest = hashlib.md5()
+    for start in range(0, length, window):
+        digest.update(fasta.fetch(name, start, min(length, start + window)).upper().encode())
+    return digest.hexdigest()
 
 
 def head_verdict(path: str, reference: str) -> dict:
@@ -127,20 +140,27 @@ class BamReads:
         self.ended: dict = {}
 
     def finish(self) -> None:
-        """Wait for samtools and keep what the verdict needs (the work folder is removed after)."""
-        if self.stdout is not None:  # a reader that left early must not hold samtools up
-            threading.Thread(
-                target=lambda: shutil.copyfileobj(self.stdout, open(os.devnull, "wb")), daemon=True
-            ).start()
+        """Wait for samtools and keep what the verdict needs (the work folder is removed after).
+
+        A reader that read to the end leaves samtools done; one that stopped early (STAR or fastp
+        failed) leaves it running, and it is stopped rather than made to decode the rest: the
+        verdict is then `stopped`, and star_align reads the file once more to judge it."""
         for tool, process in (("fastq", self.fastq), ("collate", self.collate)):
             try:
-                process.wait(timeout=60)
+                process.wait(timeout=FINISH_SECONDS)
             except subprocess.TimeoutExpired:
-                process.kill()
+                process.terminate()
                 process.wait()
             with open(self.errors[tool]) as fh:
                 self.ended[tool] = (process.returncode, fh.read())
+        if self.stdout is not None:
+            self.stdout.close()
         self.ended["unpaired"] = _records(self.singletons) + _records(self.others)
+
+    @property
+    def stopped(self) -> bool:
+        """samtools was stopped before the end (the reader left early): the file is not judged."""
+        return any(self.ended[tool][0] < 0 for tool in ("collate", "fastq"))
 
     def verdict(self, head: dict) -> dict:
         """`head` with the read pairs of the whole file, or failed with the first problem found."""
@@ -150,6 +170,13 @@ class BamReads:
             result = _failed(err)
             return {**head, **{k: result[k] for k in ("read_pairs", "status", "reason")}}
 
+        if self.stopped:
+            return {
+                **head,
+                "read_pairs": 0,
+                "status": "stopped",
+                "reason": f"{self.path}: not read to its end",
+            }
         for tool in ("collate", "fastq"):
             code, text = self.ended[tool]
             if code != 0:
@@ -167,6 +194,14 @@ class BamReads:
         if pairs == 0:
             return failed(EmptyFastq(f"{self.path}: no reads"))
         return {**head, "read_pairs": pairs, "status": "ok", "reason": "."}
+
+
+def whole_verdict(path: str, reference: str, workdir: str, threads: int, head: dict, log) -> dict:
+    """The verdict of the whole file from a pass of samtools alone (after the aligner stopped early)."""
+    with bam_reads(path, reference, workdir, threads, log, interleaved=True) as (_, _, reads):
+        with open(os.devnull, "wb") as sink:
+            shutil.copyfileobj(reads.stdout, sink)
+    return reads.verdict(head)
 
 
 def _records(path: str) -> int:

@@ -32,8 +32,12 @@ CHIMERIC_PARAMETERS = [
 # about 4x, so the estimate is 4.8x the gzipped size; plain FASTQ counts at its own size.
 SORT_BYTES_PER_FASTQ_BYTE = 1.2
 GZIP_EXPANSION = 4.0
-# A BAM's reads take about what gzipped FASTQ takes (BGZF is gzip); a CRAM about half of that.
-EXPANSION = {".gz": GZIP_EXPANSION, ".bam": GZIP_EXPANSION, ".cram": 2 * GZIP_EXPANSION}
+# A BAM's reads take about what gzipped FASTQ takes (BGZF is gzip), a CRAM about half; taken out by
+# samtools collate they come in name order, never locus order, so the worst case above does not
+# arise and a quarter of it is asked (a short estimate is retried with STAR's own figure).
+EXPANSION = {".gz": GZIP_EXPANSION, ".bam": GZIP_EXPANSION / 4, ".cram": GZIP_EXPANSION / 2}
+# samtools collate's temporary files (level-1 BAM of every read), per byte of its input.
+COLLATE_BYTES = {".bam": 2.0, ".cram": 6.0}
 MIN_SORT_MB = 1000
 
 
@@ -48,8 +52,12 @@ def sort_ram_mb(fastqs: list) -> int:
 
 
 def space_needed(fastqs: list) -> int:
-    """Bytes to expect: sorted BAM and temporary files, about 3x the gzipped input, plus 50 MB."""
-    return 3 * sum(os.path.getsize(path) for path in fastqs) + 50 * 2**20
+    """Bytes to expect: sorted BAM and temporary files, about 3x the gzipped input (and samtools collate's
+    files for a BAM or CRAM), plus 50 MB."""
+    return (
+        sum(os.path.getsize(p) * (3 + COLLATE_BYTES.get(os.path.splitext(p)[1].lower(), 0)) for p in fastqs)
+        + 50 * 2**20
+    )
 
 
 def check_free_space(directory: str, needed: int) -> None:
@@ -203,7 +211,15 @@ def main(snakemake) -> None:
             os.remove(path)
 
     def whole_verdict():
-        return dict(checked) if bam else verdict(fq1, fq2)
+        if not bam:
+            return verdict(fq1, fq2)
+        if checked.get("status") in (None, "stopped"):  # samtools was stopped with STAR: read the file alone
+            from fusion_pipeline.align.bam_input import whole_verdict as whole_bam_verdict
+
+            return whole_bam_verdict(
+                bam, snakemake.input.cram_reference, star_dir, snakemake.threads, head, sys.stderr
+            )
+        return dict(checked)
 
     if head["status"] != "ok":  # the files' head failed: nothing from this input is aligned
         align_nothing(head["reason"])

@@ -46,12 +46,14 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
         lines = [line for line in fh if line.strip() and not line.startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t")
     header = [h.strip() for h in (reader.fieldnames or [])]
-    required = [c for c in REQUIRED_COLUMNS if not ("bam" in header and c in READ_COLUMNS)]
+    # fq2 may be left out (single-end reads), fq1 too when a bam column gives the reads
+    required = [c for c in REQUIRED_COLUMNS if c != "fq2" and not ("bam" in header and c == "fq1")]
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
             f"sample sheet {path}: missing column(s) {', '.join(missing)} "
-            f"(tab-separated header must have {', '.join(REQUIRED_COLUMNS)})"
+            f"(tab-separated header must have {', '.join(REQUIRED_COLUMNS)}; fq2 may be left out for single-end "
+            "reads, fq1 and fq2 for a bam column)"
         )
     rows, seen, patient_times = [], {}, {}
     for number, raw in enumerate(reader, start=2):  # line 1 is the header

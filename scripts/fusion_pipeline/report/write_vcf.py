@@ -11,7 +11,8 @@ known). Gene, transcript, exon, site and the VICC name come from the project's
 own annotation of the merged calls, whichever caller found them; reading frame,
 kinase and domain from kinase_fusions.tsv (`.` for calls without a whitelisted
 kinase). FORMAT holds the sample's support and abundance; FILTER is PASS or the
-filters that removed the call, the full filter notes in INFO `FILTERS`.
+filters that removed the call (not the notes that only flag or rescue it), the full
+filter notes in INFO `FILTERS`.
 
 A sample whose input failed its check has no record: nothing read from a broken
 input is a call. The header's `##sample_status` (report.json) says whether an
@@ -21,12 +22,15 @@ empty VCF is a negative (`no fusion detected`) or no answer (`not evaluable`,
 
 import math
 import os
+import re
 import tempfile
 
 from fusion_pipeline.common.cells import cell_float, cell_int
 from fusion_pipeline.common.fusion_table import (
     INFERRED_FROM_PAIRS,
+    UNCONFIRMED_FLAG,
     breakpoint_source,
+    fusion_type,
     parse_breakpoint,
     side_direction,
 )
@@ -35,7 +39,7 @@ INFO_LINES = [
     ("SVTYPE", "1", "String", "Type of structural variant (BND; deprecated in VCF 4.4, kept for older readers)"),
     ("MATEID", "A", "String", "ID of mate breakend"),
     ("EVENT", "A", "String", "ID of associated event (one fusion call)"),
-    ("EVENTTYPE", "A", "String", "Type of associated event: TRA, DEL, DUP or INV, from the breakpoints"),
+    ("EVENTTYPE", "A", "String", "Type of associated event: TRA, DEL, DUP or INV, from the breakpoints' strands"),
     ("SVCLAIM", "A", "String", "Claim made by the structural variant call: J (adjacency, a fusion junction)"),
     ("IMPRECISE", "0", "Flag", "Junction inferred from discordant pairs alone, its exact position unknown"),
     ("FUSION", "1", "String", "Fusion name, 5' gene first (HGNC GENE5::GENE3)"),
@@ -76,14 +80,19 @@ def info_text(value) -> str | None:
     return "".join(_ENCODED.get(c, c) for c in text)
 
 
+# Notes that flag or rescue a call and never remove it (the built-in caller's `duplicates` flag and
+# `known_fusions` rescue, call/filters.py; the merged table's `builtin_unconfirmed`).
+NOT_REMOVING = frozenset({"duplicates", "known_fusions", UNCONFIRMED_FLAG})
+
+
 def filter_names(record: dict) -> list:
-    """PASS for a passing call, else the names of the filters that removed it (their notes left in INFO)."""
+    """PASS for a passing call, else the names of the filters that removed it, as VCF FILTER codes
+    (letters, digits, '_' and '.'); every note stays in INFO FILTERS."""
     if str(record.get("pass")) == "yes":
         return ["PASS"]
-    names = [
-        note.split("(", 1)[0] for note in str(record.get("filters", "")).split(",") if note not in ("", ".")
-    ]
-    return list(dict.fromkeys(names)) or ["not_passed"]
+    notes = [note.strip() for note in str(record.get("filters", "")).split(",")]
+    names = [re.sub(r"[^A-Za-z0-9_.]", "_", note.split("(", 1)[0]) for note in notes if note not in ("", ".")]
+    return list(dict.fromkeys(n for n in names if n not in NOT_REMOVING)) or ["not_passed"]
 
 
 def breakend_alts(record: dict, ref5: str, ref3: str) -> tuple[str, str]:
@@ -134,12 +143,21 @@ def _fraction(cell):
     return None if value is None or math.isnan(value) else value
 
 
+def _event_type(record: dict) -> str:
+    """translocation, deletion, duplication or inversion from the breakpoints (callers name types their own way)."""
+    (c5, p5, s5), (c3, p3, s3) = (
+        parse_breakpoint(record["breakpoint5"]),
+        parse_breakpoint(record["breakpoint3"]),
+    )
+    return fusion_type(c5, p5, side_direction("5", s5), c3, p3, side_direction("3", s3))
+
+
 def info_values(record: dict, role: str, event: str, mate: str, kinase: dict | None) -> dict:
     """INFO of one breakend of a call."""
     kinase = kinase or {}
     values = {
         "SVTYPE": "BND", "MATEID": mate, "EVENT": event, "SVCLAIM": "J",
-        "EVENTTYPE": EVENT_TYPES.get(str(record.get("type"))),
+        "EVENTTYPE": EVENT_TYPES.get(_event_type(record)),
         "FUSION": info_text(record.get("fusion")), "VICC": info_text(record.get("vicc_name")),
         "PARTNER": f"{role}prime", "GENE": info_text(record.get(f"gene{role}")),
         "GENE_ID": info_text(record.get(f"gene_id{role}")), "TRANSCRIPT": info_text(record.get(f"transcript{role}")),

@@ -8,7 +8,7 @@ import threading
 import pysam
 import pytest
 
-from fusion_pipeline.align.bam_input import bam_reads, head_verdict
+from fusion_pipeline.align.bam_input import _sequence_md5, bam_reads, head_verdict, whole_verdict
 
 PAIRS = 60
 
@@ -138,3 +138,33 @@ def test_single_end_truncated_and_not_bam_inputs_are_refused_in_one_line(reads, 
     text.write_text("not a bam\n")
     verdict = head_verdict(str(text), str(reads["fasta"]))
     assert verdict["status"] == "failed" and "\n" not in verdict["reason"]
+
+
+def test_a_reader_that_stops_early_leaves_the_file_unjudged_until_it_is_read_alone(tmp_path, monkeypatch):
+    """STAR failing must not make a good BAM look broken: samtools is stopped, then the file read alone."""
+    from fusion_pipeline.align import bam_input
+
+    monkeypatch.setattr(bam_input, "FINISH_SECONDS", 0)  # samtools is still at work when the reader has left
+    pairs = 8000
+    for mate in (1, 2):
+        with gzip.open(tmp_path / f"R{mate}.fastq.gz", "wt") as fh:
+            fh.write("".join(f"@q{i}\n{'ACGTTGCAAC' * 8}\n+\n{'I' * 80}\n" for i in range(pairs)))
+    bam = str(tmp_path / "big.bam")
+    subprocess.run(["samtools", "import", "-1", str(tmp_path / "R1.fastq.gz"), "-2", str(tmp_path / "R2.fastq.gz"),
+                    "-o", bam], check=True, capture_output=True)  # fmt: skip
+    head = head_verdict(bam, str(tmp_path / "none.fa"))
+    with open(tmp_path / "log", "w") as log, bam_reads(bam, "", str(tmp_path), 1, log) as (_, _, stream):
+        pass  # STAR failed before it read anything
+    assert stream.verdict(head)["status"] == "stopped"
+    monkeypatch.setattr(bam_input, "FINISH_SECONDS", 10)
+    with open(tmp_path / "log", "w") as log:
+        whole = whole_verdict(bam, "", str(tmp_path), 1, head, log)
+    assert (whole["status"], whole["read_pairs"]) == ("ok", pairs)
+
+
+def test_the_m5_checksum_is_read_in_windows(reads):
+    import hashlib
+
+    with pysam.FastaFile(str(reads["fasta"])) as fasta:
+        whole = hashlib.md5(reads["contigs"]["c1"].encode()).hexdigest()
+        assert _sequence_md5(fasta, "c1", 3000, window=128) == whole

@@ -125,3 +125,9 @@ def test_bam_rows_are_refused_in_one_line_naming_the_row(fastqs, row, message):
     with pytest.raises(InputError, match="line 2 \\(sample 'b'\\)") as err:
         read_sample_sheet(sheet, base_dir=str(fastqs))
     assert message in str(err.value)
+
+
+def test_a_single_end_sheet_may_leave_the_fq2_column_out(fastqs):
+    rows = read_sample_sheet(write_sheet(fastqs, [["a", "P1", "1", "a_1.fq"]], "sample\tpatient\ttimepoint\tfq1"),
+                             base_dir=str(fastqs))  # fmt: skip
+    assert (rows[0]["fq1"], rows[0]["fq2"]) == (str(fastqs / "a_1.fq"), "")

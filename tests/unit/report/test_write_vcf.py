@@ -34,6 +34,12 @@ def test_alt_follows_the_strands_of_the_two_genes(strand5, strand3, alt5, alt3):
     assert breakend_alts(_call(f"c1:20:{strand5}", f"c2:40:{strand3}"), "A", "C") == (alt5, alt3)
 
 
+def test_filter_keeps_only_removing_filters_as_valid_codes():
+    notes = "duplicates(2),min_support,known_fusions,read through;x,builtin_unconfirmed(no_candidate)"
+    assert filter_names({"pass": "no", "filters": notes}) == ["min_support", "read_through_x"]
+    assert filter_names({"pass": "no", "filters": "duplicates(3)"}) == ["not_passed"]
+
+
 def test_filter_is_pass_or_the_filter_names_and_info_is_percent_encoded():
     assert filter_names({"pass": "yes", "filters": "duplicates(2),known_fusions"}) == ["PASS"]
     assert filter_names({"pass": "no", "filters": "min_support,builtin_artefact(pairs_only)"}) == [
@@ -95,6 +101,7 @@ def test_each_call_is_two_mate_breakends_with_its_annotation_and_support(tmp_pat
     assert five.info["MATEID"] == ("FUS1_3",) and three.info["MATEID"] == ("FUS1_5",)
     assert five.info["EVENT"] == three.info["EVENT"] == ("FUS1",) and five.info["SVCLAIM"] == ("J",)
     assert five.info["VICC"] == "T1(AAA):e.3::T2(BBB):e.4" and five.info["KINASE"] == "BBB"
+    assert five.info["EVENTTYPE"] == ("TRA",) and records["FUS2_5"].info["EVENTTYPE"] == ("TRA",)
     assert (five.info["GENE"], three.info["GENE"], three.info["EXON"], three.info["PARTNER"]) == (
         "AAA", "BBB", "4", "3prime")  # fmt: skip
     assert list(five.filter) == ["PASS"] and "IMPRECISE" not in five.info
