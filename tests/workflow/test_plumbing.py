@@ -59,7 +59,7 @@ def test_each_rule_gets_its_own_resources_and_overrides_win(demo_config):
     group = result.stdout.split("Group job interpret_S5 ", 1)[1].split("Group job", 1)[0]
     assert set(re.findall(r"^\s+rule (\w+):", group, re.M)) == {
         "call_builtin", "adapt_calls", "merge_calls", "measure_abundance", "qc_metrics", "kinase_evaluability",
-        "annotate_kinases", "genotype_resistance", "sample_trend", "write_report",
+        "annotate_kinases", "genotype_resistance", "sample_trend", "draw_evidence", "write_report", "write_vcf",
     }  # fmt: skip
 
     # config `resources:` over the rule's default, Snakemake's own flags over both
