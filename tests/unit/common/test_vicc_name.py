@@ -7,17 +7,8 @@ annotation picks for them (the whitelist's clinical transcript for a kinase).
 import pytest
 from helpers import true_fusion
 
-from fusion_pipeline.common.annotation import annotate_side, load_gtf
+from fusion_pipeline.common.annotation import annotate_side
 from fusion_pipeline.common.vicc_name import exon_and_offset, junction_component, vicc_name
-from fusion_pipeline.simulation.genome import build_genome, gtf_rows
-
-
-@pytest.fixture(scope="module")
-def extended(tmp_path_factory):
-    gtf = tmp_path_factory.mktemp("vicc") / "genes.gtf"
-    _, genes = build_genome(seed=1, extended=True)
-    gtf.write_text("\n".join(gtf_rows(genes)) + "\n")
-    return {"genes": genes, "annotation": load_gtf(str(gtf))}
 
 
 def _component(extended, breakend, role, shift=0):

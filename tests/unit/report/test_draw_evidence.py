@@ -4,26 +4,14 @@ import pysam
 import pytest
 from helpers import true_fusion
 
-from fusion_pipeline.common.annotation import load_gtf
 from fusion_pipeline.common.junction_sequence import TranscriptSequences, junction_sequence
 from fusion_pipeline.report.draw_evidence import call_view, counts, render_svg
 from fusion_pipeline.report.write_report import evidence_views
-from fusion_pipeline.simulation.genome import build_genome, gtf_rows, write_fasta
 
 
-@pytest.fixture(scope="module")
-def genome(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("evidence_genome")
-    contigs, genes = build_genome(seed=1, extended=True)
-    write_fasta(contigs, folder / "genome.fa")
-    pysam.faidx(str(folder / "genome.fa"))
-    (folder / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
-    return {
-        "folder": folder,
-        "contigs": contigs,
-        "genes": genes,
-        "annotation": load_gtf(str(folder / "genes.gtf")),
-    }
+@pytest.fixture()
+def genome(extended):
+    return extended
 
 
 def _call(genome):

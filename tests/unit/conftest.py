@@ -1,4 +1,5 @@
-"""The simulator's extended genome (its artefact generators' genes), shared by the caller's filter tests."""
+"""The simulator's extended genome (its artefact generators' genes), shared by the unit tests of the caller,
+the fusion names and the evidence view."""
 
 import pysam
 import pytest
@@ -15,5 +16,10 @@ def extended(tmp_path_factory):
     pysam.faidx(str(folder / "genome.fa"))
     (folder / "genes.gtf").write_text("\n".join(gtf_rows(genes)) + "\n")
     fasta = pysam.FastaFile(str(folder / "genome.fa"))
-    yield {"genes": genes, "annotation": load_gtf(str(folder / "genes.gtf")), "fasta": fasta}
+    yield {
+        "genes": genes,
+        "annotation": load_gtf(str(folder / "genes.gtf")),
+        "fasta": fasta,
+        "folder": folder,
+    }
     fasta.close()
