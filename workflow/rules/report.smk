@@ -35,6 +35,7 @@ rule write_report:
         unpack(sample_trend_input),
         unpack(panel_qc_input),
         unpack(caller_version_input),
+        check=f"{OUTDIR}/{{sample}}/qc/fastq_check.tsv",
         calls=f"{OUTDIR}/{{sample}}/fusions.tsv",
         kinase_calls=f"{OUTDIR}/{{sample}}/kinase_fusions.tsv",
         evidence=f"{OUTDIR}/{{sample}}/evidence.json",

@@ -101,9 +101,9 @@ def head_verdict(path: str, reference: str) -> dict:
                 records += 1
                 if read.query_qualities is None and read.query_length:
                     raise InputError(f"{path}: read {read.query_name} has no base qualities ('*')")
-                if read.is_paired:
-                    paired += 1
-                    lengths[1 if read.is_read1 else 2].append(read.infer_read_length() or read.query_length)
+                paired += read.is_paired
+                mate = 2 if read.is_paired and read.is_read2 else 1
+                lengths[mate].append(read.infer_read_length() or read.query_length)
                 if records >= HEAD_RECORDS:
                     break
     except InputError as err:
@@ -112,23 +112,32 @@ def head_verdict(path: str, reference: str) -> dict:
         return _failed(InputError(f"{path}: cannot be read as BAM/CRAM ({err})"))
     if records == 0:
         return _failed(EmptyFastq(f"{path}: no reads"))
-    if paired == 0:
-        return _failed(InputError(f"{path}: single-end reads; the pipeline needs paired-end reads"))
+    if 0 < paired < records:
+        return _failed(InputError(f"{path}: paired and single-end reads mixed in its first {records} reads"))
     mean = {m: round(sum(v) / len(v), 1) if v else 0.0 for m, v in lengths.items()}
-    return {"read_pairs": paired // 2, "mean_length1": mean[1], "mean_length2": mean[2], "status": "ok",
-            "reason": "."}  # fmt: skip
+    # single-end reads: mean_length2 0, as for a FASTQ without fq2 (star_align aligns them as such)
+    return {"read_pairs": paired // 2 if paired else records, "mean_length1": mean[1], "mean_length2": mean[2],
+            "status": "ok", "reason": "."}  # fmt: skip
+
+
+def single_end(head: dict) -> bool:
+    """Whether a BAM's head verdict found single-end reads (no read 2)."""
+    return float(head.get("mean_length2") or 0) == 0
 
 
 class BamReads:
     """samtools collate | samtools fastq, running; the verdict of the whole file once it has ended."""
 
-    def __init__(self, path: str, reference: str, workdir: str, threads: int, outputs: list, log):
-        self.path = path
+    def __init__(self, path: str, reference: str, workdir: str, threads: int, outputs: list, log,
+                 single: bool = False):  # fmt: skip
+        self.path, self.single = path, single
         self.singletons, self.others = (os.path.join(workdir, n) for n in ("singletons.fastq", "other.fastq"))
         self.errors = {tool: os.path.join(workdir, f"{tool}.err") for tool in ("collate", "fastq")}
         collate = ["samtools", "collate", "-u", "-O", "-@", str(threads), *reference_args(path, reference), path,
                    os.path.join(workdir, "collate")]  # fmt: skip
-        fastq = ["samtools", "fastq", "-n", "-s", self.singletons, "-0", self.others, *outputs, "-"]
+        # single-end: the reads (neither read 1 nor read 2) are the output; paired: such reads are counted
+        others = [] if single else ["-0", self.others]
+        fastq = ["samtools", "fastq", "-n", "-s", self.singletons, *others, *outputs, "-"]
         logging.info("running: %s | %s", shlex.join(collate), shlex.join(fastq))
         log.flush()
         with open(self.errors["collate"], "w") as collate_log, open(self.errors["fastq"], "w") as fastq_log:
@@ -190,7 +199,7 @@ class BamReads:
                 f"{self.path}: {self.ended['unpaired']} reads without their mate (a BAM of part of the reads, "
                 "filtered by read?); give the whole paired BAM"))  # fmt: skip
         processed = re.search(r"processed (\d+) reads", self.ended["fastq"][1])
-        pairs = int(processed.group(1)) // 2 if processed else 0
+        pairs = (int(processed.group(1)) // (1 if self.single else 2)) if processed else 0
         if pairs == 0:
             return failed(EmptyFastq(f"{self.path}: no reads"))
         return {**head, "read_pairs": pairs, "status": "ok", "reason": "."}
@@ -198,7 +207,11 @@ class BamReads:
 
 def whole_verdict(path: str, reference: str, workdir: str, threads: int, head: dict, log) -> dict:
     """The verdict of the whole file from a pass of samtools alone (after the aligner stopped early)."""
-    with bam_reads(path, reference, workdir, threads, log, interleaved=True) as (_, _, reads):
+    with bam_reads(path, reference, workdir, threads, log, interleaved=True, single=single_end(head)) as (
+        _,
+        _,
+        reads,
+    ):
         with open(os.devnull, "wb") as sink:
             shutil.copyfileobj(reads.stdout, sink)
     return reads.verdict(head)
@@ -212,32 +225,41 @@ def _records(path: str) -> int:
 
 
 @contextmanager
-def bam_reads(path: str, reference: str, workdir: str, threads: int, log, interleaved: bool = False):
-    """Yield (reads1, reads2, BamReads): two FIFOs of the mates for STAR, or with `interleaved`
-    (None, None, BamReads) whose `stdout` gives both mates in turn (for fastp --stdin --interleaved_in).
+def bam_reads(path: str, reference: str, workdir: str, threads: int, log, interleaved: bool = False,
+              single: bool = False):  # fmt: skip
+    """Yield (reads1, reads2, BamReads): FIFOs of the mates for STAR (reads2 None for single-end reads), or
+    with `interleaved` (None, None, BamReads) whose `stdout` gives the reads, both mates in turn when paired
+    (for fastp --stdin).
 
     Leave the block once the reader is done; BamReads.verdict then covers the whole file. Two pipes
     straight from samtools could deadlock against STAR reading the mates in step (see
-    align/trim_stream.py), so each mate passes the relay fastp's outputs pass.
+    align/trim_stream.py), so each mate passes the relay fastp's outputs pass; one stream cannot.
     """
     from fusion_pipeline.align.trim_stream import PairRelay, unblock_fifo
 
     folder = tempfile.mkdtemp(dir=workdir, prefix=".bam_reads_")
-    written = [os.path.join(folder, f"samtools_R{i}.fastq") for i in (1, 2)]
-    read = [os.path.join(folder, f"R{i}.fastq") for i in (1, 2)]
-    if not interleaved:
-        for fifo in written + read:
-            os.mkfifo(fifo)
-    reads = BamReads(
-        path, reference, folder, threads, [] if interleaved else ["-1", written[0], "-2", written[1]], log
-    )
-    relay = None if interleaved else PairRelay(written, read)
+    written, read, outputs = [], [], []
+    if single and not interleaved:
+        read = [os.path.join(folder, "R1.fastq")]
+        outputs = ["-0", read[0]]
+    elif not interleaved:
+        written = [os.path.join(folder, f"samtools_R{i}.fastq") for i in (1, 2)]
+        read = [os.path.join(folder, f"R{i}.fastq") for i in (1, 2)]
+        outputs = ["-1", written[0], "-2", written[1]]
+    for fifo in written + read:
+        os.mkfifo(fifo)
+    reads = BamReads(path, reference, folder, threads, outputs, log, single=single)
+    relay = None
     try:
-        yield (None, None, reads) if interleaved else (read[0], read[1], reads)
+        if written:
+            relay = PairRelay(written, read)
+        if interleaved:
+            yield None, None, reads
+        else:
+            yield read[0], read[1] if len(read) > 1 else None, reads
     finally:
-        if relay is not None:
-            for fifo in written + read:  # unblock a relay end whose peer never opened its side
-                unblock_fifo(fifo)
+        for fifo in written + read:  # unblock a relay end, or samtools, whose peer never opened its side
+            unblock_fifo(fifo)
         reads.finish()
         if relay is not None:
             relay.join(timeout=10)

@@ -167,10 +167,10 @@ def main(snakemake) -> None:
                                snakemake.params.extra, plain)  # fmt: skip
         run_star(command, prefix, sys.stderr)
 
-    def trimmed_into_star(reads1, reads2, sort_ram, stdin=None):
+    def trimmed_into_star(reads1, reads2, sort_ram, stdin=None, single=False):
         with trimmed_stream(reads1, reads2, snakemake.output.fastp_json, snakemake.output.fastp_html,
                             trim["options"], trim["threads"], sample, star_dir, sys.stderr,
-                            stdin=stdin) as (trimmed1, trimmed2):  # fmt: skip
+                            stdin=stdin, single=single) as (trimmed1, trimmed2):  # fmt: skip
             star(trimmed1, trimmed2, sort_ram)
 
     def align_fastq(sort_ram):
@@ -183,16 +183,16 @@ def main(snakemake) -> None:
             checked.update(reads.verdict(head))
 
     def align_bam(sort_ram):
-        from fusion_pipeline.align.bam_input import bam_reads
+        from fusion_pipeline.align.bam_input import bam_reads, single_end
 
-        reads = None
+        reads, single = None, single_end(head)
         try:
             with bam_reads(bam, snakemake.input.cram_reference, star_dir, snakemake.threads, sys.stderr,
-                           interleaved=bool(trim)) as (reads1, reads2, reads):  # fmt: skip
+                           interleaved=bool(trim), single=single) as (reads1, reads2, reads):  # fmt: skip
                 if not trim:
                     star(reads1, reads2, sort_ram)
                 else:
-                    trimmed_into_star(None, None, sort_ram, stdin=reads.stdout)
+                    trimmed_into_star(None, None, sort_ram, stdin=reads.stdout, single=single)
         finally:  # samtools has ended: its verdict covers the whole file, even when STAR failed
             if reads is not None:
                 checked.clear()

@@ -97,9 +97,10 @@ class PairRelay:
 
 @contextmanager
 def trimmed_stream(fq1: str | None, fq2: str | None, json_path: str, html_path: str, options: str, threads: int,
-                   title: str, workdir: str, log, stdin=None):  # fmt: skip
+                   title: str, workdir: str, log, stdin=None, single: bool = False):  # fmt: skip
     """Yield the two FIFOs STAR reads; fastp fills them through the relays. TrimFailure if fastp failed.
-    Without fq1/fq2, fastp reads interleaved mates from `stdin` (a BAM's reads, align/bam_input.py);
+    Without fq1/fq2, fastp reads interleaved mates from `stdin` (a BAM's reads, align/bam_input.py;
+    `single`: single-end reads);
     with fq1 alone (single-end reads) it writes the one FIFO STAR reads, with no relay (one stream
     cannot deadlock), and the second is None.
 
@@ -107,13 +108,14 @@ def trimmed_stream(fq1: str | None, fq2: str | None, json_path: str, html_path: 
     early and fastp is stuck).
     """
     fifo_dir = tempfile.mkdtemp(dir=workdir, prefix=".trim_stream_")
-    single = fq1 is not None and not fq2
+    single = single or (fq1 is not None and not fq2)
     read = [os.path.join(fifo_dir, f"R{i}.fastq") for i in ((1,) if single else (1, 2))]
     written = [] if single else [os.path.join(fifo_dir, f"fastp_R{i}.fastq") for i in (1, 2)]
     for fifo in written + read:
         os.mkfifo(fifo)
     outputs = (read[0], None) if single else written
-    command = fastp_command(fq1, fq2, *outputs, json_path, html_path, options, threads, title, compress=False)
+    command = fastp_command(fq1, fq2, *outputs, json_path, html_path, options, threads, title, compress=False,
+                            interleaved=not single)  # fmt: skip
     logging.info("running: %s", shlex.join(command))
     log.flush()
     fastp = subprocess.Popen(command, stdin=stdin, stdout=log, stderr=log)

@@ -14,10 +14,12 @@ EMPTY_REPORT = {"summary": {"before_filtering": {"total_reads": 0}, "after_filte
 
 
 def fastp_command(fq1, fq2, out1, out2, json_path, html_path, options: str, threads: int, title: str,
-                  compress: bool = True) -> list:  # fmt: skip
+                  compress: bool = True, interleaved: bool = True) -> list:  # fmt: skip
     """fastp on a pair; `compress=False` writes plain FASTQ (into the pipes STAR reads, align/trim_stream.py).
-    Without `fq1`, fastp reads both mates in turn from its standard input (a BAM's reads, align/bam_input.py)."""
-    reads = ["-i", fq1, *(["-I", fq2] if fq2 else [])] if fq1 is not None else ["--stdin", "--interleaved_in"]
+    Without `fq1`, fastp reads both mates in turn from its standard input (a BAM's reads, align/bam_input.py),
+    or without `interleaved` single-end reads."""
+    stdin = ["--stdin", *(["--interleaved_in"] if interleaved else [])]
+    reads = ["-i", fq1, *(["-I", fq2] if fq2 else [])] if fq1 is not None else stdin
     return ["fastp", *reads, "-o", out1, *(["-O", out2] if out2 else []), *shlex.split(options), "-w", str(threads),
             *(["-z", "1"] if compress else []), "-j", json_path, "-h", html_path,
             "--report_title", title]  # fmt: skip

@@ -186,7 +186,8 @@ def _therapy(t: dict) -> dict:
 def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame, qc: dict, trend: pd.DataFrame | None,
                  versions: dict, kb, annotation, resistance: pd.DataFrame | None = None,
                  callers: list | None = None, status: dict | None = None,
-                 assay: str = "whole_transcriptome", views: dict | None = None) -> dict:  # fmt: skip
+                 assay: str = "whole_transcriptome", views: dict | None = None,
+                 single_reads: bool = False) -> dict:  # fmt: skip
     """The report as a plain dict (report.json; report.html renders the same dict)."""
     from fusion_pipeline.common.resistance_effect import resistance_effect, resistance_sentence
     from fusion_pipeline.common.therapies import therapies_for, therapy_cell
@@ -258,7 +259,7 @@ def build_report(sample: dict, kinase_table: pd.DataFrame, fusions: pd.DataFrame
         "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": versions, "callers": list(callers or []), "headline": headline, "kinase_fusions": entries, "other_fusions": others,
         "resistance_hotspots": hotspots,
-        "qc": qc, "status": status, "caveats": caveats(tumour_type, status, single_end(sample)), "sources": sources,
+        "qc": qc, "status": status, "caveats": caveats(tumour_type, status, single_reads), "sources": sources,
     }  # fmt: skip
 
 
@@ -302,9 +303,11 @@ def _headline(entries: list, status: dict) -> dict:
     return {"status": "none", "fusion": None, "tier": None, "text": text}
 
 
-def single_end(sample: dict) -> bool:
-    """A sample sheet row of FASTQ reads without a read 2."""
-    return bool(sample.get("fq1")) and not sample.get("fq2") and not sample.get("bam")
+def single_end(check: dict) -> bool:
+    """The input check found single-end reads (no read 2), from FASTQ or a BAM."""
+    from fusion_pipeline.common.cells import cell_float
+
+    return check.get("status") == "ok" and (cell_float(check.get("mean_length2")) or 0) == 0
 
 
 def caveats(tumour_type: str | None, status: dict | None = None, single: bool = False) -> list:
@@ -418,6 +421,7 @@ def main(snakemake) -> None:
 
     from fusion_pipeline.common.clinical_annotation import load_annotation
     from fusion_pipeline.common.fusion_table import read_table
+    from fusion_pipeline.common.input_verdict import read_verdict
     from fusion_pipeline.common.knowledge_base import load_hotspots, load_knowledge_base
     from fusion_pipeline.common.rulelog import atomic_write
     from fusion_pipeline.common.versions import caller_versions, read_version_file
@@ -443,7 +447,7 @@ def main(snakemake) -> None:
     views, svgs = evidence_views(snakemake.input.get("evidence"))
     report = build_report(sample, kinases, read_table(snakemake.input.calls), star_qc(snakemake.input.star_final),
                           trend, versions, kb, annotation, read_table(snakemake.input.resistance), callers,
-                          status, snakemake.params.assay, views)  # fmt: skip
+                          status, snakemake.params.assay, views, single_end(read_verdict(snakemake.input.check)))  # fmt: skip
     if snakemake.input.get("panel_qc"):
         report["panel_qc"] = panel_qc_block(snakemake.input.panel_qc, snakemake.input.panel_targets)
     with atomic_write(snakemake.output.json) as out:

@@ -125,11 +125,18 @@ def test_missing_mates_fail_the_whole_files_verdict(reads, tmp_path):
     assert result["status"] == "failed" and f"{PAIRS} reads without their mate" in result["reason"]
 
 
-def test_single_end_truncated_and_not_bam_inputs_are_refused_in_one_line(reads, tmp_path):
+def test_single_end_reads_stream_as_one_and_broken_inputs_are_refused_in_one_line(reads, tmp_path):
     single = tmp_path / "single.bam"
     subprocess.run(["samtools", "import", "-0", str(reads["folder"] / "R1.fastq.gz"), "-o", str(single)],
                    check=True, capture_output=True)  # fmt: skip
-    assert "single-end reads" in head_verdict(str(single), str(reads["fasta"]))["reason"]
+    head = head_verdict(str(single), str(reads["fasta"]))
+    assert (head["status"], head["read_pairs"], head["mean_length2"]) == ("ok", PAIRS, 0.0)
+    with open(tmp_path / "log", "w") as log, bam_reads(str(single), "", str(tmp_path), 1, log, single=True) as (
+        one, two, stream):  # fmt: skip
+        assert two is None
+        with open(one, "rb") as fh:
+            assert fh.read().count(b"\n") == 4 * PAIRS
+    assert (stream.verdict(head)["status"], stream.verdict(head)["read_pairs"]) == ("ok", PAIRS)
     whole = open(unaligned_bam(reads), "rb").read()
     truncated = tmp_path / "truncated.bam"
     truncated.write_bytes(whole[: len(whole) - 40])
