@@ -216,9 +216,11 @@ def main(snakemake) -> None:
         if checked.get("status") in (None, "stopped"):  # samtools was stopped with STAR: read the file alone
             from fusion_pipeline.align.bam_input import whole_verdict as whole_bam_verdict
 
-            return whole_bam_verdict(
-                bam, snakemake.input.cram_reference, star_dir, snakemake.threads, head, sys.stderr
-            )
+            whole = whole_bam_verdict(bam, snakemake.input.cram_reference, star_dir, snakemake.threads, head,
+                                      sys.stderr)  # fmt: skip
+            if whole["status"] == "stopped":  # samtools itself was killed: no verdict on the file
+                raise ToolError(f"sample {sample}: samtools stopped while reading {bam}; see its log")
+            return whole
         return dict(checked)
 
     if head["status"] != "ok":  # the files' head failed: nothing from this input is aligned
@@ -236,8 +238,10 @@ def main(snakemake) -> None:
             align_nothing(whole["reason"])
             checked.clear()
             checked.update(whole)
-        if not checked:  # the aligner did not read every byte yet exited well: check the files whole
-            checked.update(verdict(fq1, fq2))
+        if not checked or checked.get("status") == "stopped":  # the aligner exited well before the end
+            whole = whole_verdict()
+            checked.clear()
+            checked.update(whole)
         elif bam and checked["status"] != "ok":  # STAR aligned what samtools gave before it failed
             logging.warning("input failed its check after alignment (%s)", checked["reason"])
     announce(sample, checked)

@@ -23,6 +23,7 @@ import logging
 
 from fusion_pipeline.common.fusion_table import parse_breakpoint, side_direction
 from fusion_pipeline.common.junction_sequence import (
+    KMER,
     TranscriptSequences,
     clipped_at_breakend,
     junction_sequence,
@@ -34,38 +35,48 @@ FLANK = 150  # bases of each partner a read may be laid on
 SHOWN = 60  # bases of each partner drawn
 WINDOW = 100  # coverage bases on each side of a breakpoint
 MAX_ROWS = 40  # reads drawn; the rest are counted
+MAX_EXAMINED = 2000  # reads at the breakends laid on the junction at most (about 2 ms each); the rest counted
 MIN_OVERHANG, MAX_MISMATCHES, SLACK, MIN_CLIP = 8, 4, 3, 5
 BASE_WIDTH = 7
 
 
-def laid_reads(bam, junction, sites: list, umis: bool) -> list:
-    """Reads across the junction: (start on left + right, sequence, mismatch offsets, copy, molecule)."""
-    seen, fragments, laid = set(), set(), []
+def laid_reads(bam, junction, sites: list, umis: bool) -> tuple[list, int]:
+    """Reads across the junction, each {start on left + right, sequence, mismatch offsets, name, pcr_copy,
+    molecule}, and the reads at the breakends not examined (beyond MAX_EXAMINED).
+
+    Both mates of a fragment are one fragment; a PCR copy is another fragment with the same placement
+    of both mates (and, in targeted runs, the same molecule)."""
+    kmers5, kmers3 = junction.kmers()
+    seen, placements, laid, examined, skipped = set(), {}, [], 0, 0
     for chrom, pos, direction in sites:
         for read in clipped_at_breakend(bam, chrom, pos, direction, SLACK, MIN_CLIP):
             key = (read.query_name, read.is_read1)
             if key in seen or not read.query_sequence:
                 continue
             seen.add(key)
+            if examined >= MAX_EXAMINED:
+                skipped += 1
+                continue
+            examined += 1
             for sequence in (read.query_sequence, revcomp(read.query_sequence)):
+                kmers = {sequence[i : i + KMER] for i in range(len(sequence) - KMER + 1)}
+                if not (kmers & kmers5 and kmers & kmers3):  # the caller's cheap test before placing
+                    continue
                 placed = place(sequence, junction, MIN_OVERHANG, MAX_MISMATCHES)
                 if placed is None:
                     continue
                 start = len(junction.left) - placed[0]
                 reference = (junction.left + junction.right)[start : start + len(sequence)]
                 wrong = [i for i, (a, b) in enumerate(zip(sequence, reference)) if a != b]
-                fragment = (
-                    read.reference_id,
-                    read.reference_start,
-                    read.is_reverse,
-                    read.next_reference_start,
-                )
                 molecule = _umi(read.query_name) if umis else None
-                laid.append({"start": start, "sequence": sequence, "mismatches": wrong,
-                             "pcr_copy": fragment in fragments, "molecule": molecule})  # fmt: skip
-                fragments.add(fragment)
+                ends = tuple(sorted([(read.reference_id, read.reference_start), (read.next_reference_id,
+                                                                                  read.next_reference_start)]))  # fmt: skip
+                placement = (ends, molecule)
+                first = placements.setdefault(placement, read.query_name)
+                laid.append({"start": start, "sequence": sequence, "mismatches": wrong, "name": read.query_name,
+                             "pcr_copy": first != read.query_name, "molecule": molecule})  # fmt: skip
                 break
-    return sorted(laid, key=lambda r: (r["molecule"] or "", r["pcr_copy"], r["start"]))
+    return sorted(laid, key=lambda r: (r["molecule"] or "", r["pcr_copy"], r["start"])), skipped
 
 
 def _umi(name: str) -> str | None:
@@ -78,11 +89,12 @@ def _umi(name: str) -> str | None:
         return None
 
 
-def coverage(bam, chrom: str, pos: int) -> list:
-    """Reads over each base of pos - WINDOW .. pos + WINDOW (1-based, both ends included)."""
+def coverage(bam, chrom: str, pos: int) -> tuple[list, int]:
+    """Reads over each base of pos - WINDOW .. pos + WINDOW (1-based, both ends included, cut at the contig's
+    ends), and the breakpoint's index among them."""
     start = max(0, pos - 1 - WINDOW)
     counts = bam.count_coverage(chrom, start, pos + WINDOW, quality_threshold=0)
-    return [sum(column) for column in zip(*counts)]
+    return [sum(column) for column in zip(*counts)], pos - 1 - start
 
 
 def call_view(record: dict, bam, annotation, sequences, umis: bool) -> dict:
@@ -104,9 +116,9 @@ def call_view(record: dict, bam, annotation, sequences, umis: bool) -> dict:
             "error": "a breakpoint lies outside its transcript's exons: no junction sequence to lay reads on"
         }
     sites = [(c5, p5, side_direction("5", s5)), (c3, p3, side_direction("3", s3))]
-    reads = laid_reads(bam, junction, sites, umis)
+    reads, skipped = laid_reads(bam, junction, sites, umis)
     return {
-        "left": junction.left, "right": junction.right, "reads": reads,
+        "left": junction.left, "right": junction.right, "reads": reads, "not_examined": skipped,
         "coverage5": coverage(bam, c5, p5), "coverage3": coverage(bam, c3, p3),
         "keeps_below5": sites[0][2] == 1, "keeps_below3": sites[1][2] == 1,
     }  # fmt: skip
@@ -116,20 +128,18 @@ def counts(view: dict) -> dict:
     """Reads, fragments (PCR copies once), copies and molecules of a view."""
     reads = view.get("reads", [])
     molecules = {r["molecule"] for r in reads if r["molecule"]}
-    return {"reads": len(reads), "fragments": sum(not r["pcr_copy"] for r in reads),
-            "copies": sum(r["pcr_copy"] for r in reads), "molecules": len(molecules) if molecules else None}  # fmt: skip
+    return {"reads": len(reads), "fragments": len({r["name"] for r in reads if not r["pcr_copy"]}),
+            "copies": len({r["name"] for r in reads if r["pcr_copy"]}), "molecules": len(molecules) if molecules else None,
+            "not_examined": view.get("not_examined", 0)}  # fmt: skip
 
 
 def layout(view: dict, gene5: str, gene3: str) -> dict:
     """Positions of everything the SVG template draws, in pixels."""
     shown_left, shown_right = view["left"][-SHOWN:], view["right"][:SHOWN]
     offset = len(view["left"]) - len(shown_left)  # where the drawn sequence starts on left + right
-    rows = []
+    end_shown, rows = offset + len(shown_left) + len(shown_right), []
     for index, read in enumerate(view["reads"][:MAX_ROWS]):
-        first, last = (
-            max(read["start"], offset),
-            min(read["start"] + len(read["sequence"]), offset + 2 * SHOWN),
-        )
+        first, last = max(read["start"], offset), min(read["start"] + len(read["sequence"]), end_shown)
         if first >= last:
             continue
         marks = [{"x": (read["start"] + i - offset) * BASE_WIDTH, "base": read["sequence"][i]}
@@ -146,14 +156,15 @@ def layout(view: dict, gene5: str, gene3: str) -> dict:
             **counts(view)}  # fmt: skip
 
 
-def _coverage_panel(depths: list, keeps_below: bool, gene: str, x: float, y: float) -> dict:
+def _coverage_panel(window: tuple, keeps_below: bool, gene: str, x: float, y: float) -> dict:
+    depths, at = window
     width, height = SHOWN * BASE_WIDTH, 50
     peak = max(depths) if depths and max(depths) > 0 else 1
     step = width / max(1, len(depths) - 1)
     points = " ".join(
         f"{x + i * step:.1f},{y + height - height * d / peak:.1f}" for i, d in enumerate(depths)
     )
-    middle = x + WINDOW * step
+    middle = x + at * step
     kept = (x, middle) if keeps_below else (middle, x + width)
     return {"x": x, "y": y, "w": width, "h": height, "points": f"{x:.1f},{y + height} {points} {x + width:.1f},{y + height}",
             "middle": middle, "kept_x": kept[0], "kept_w": kept[1] - kept[0], "peak": max(depths) if depths else 0,

@@ -388,10 +388,16 @@ def evidence_views(path: str | None) -> tuple[dict, dict]:
     except (OSError, ValueError, TypeError, AttributeError):
         return {}, {}
     views, svgs = {}, {}
-    for entry in entries:
-        key = (entry.get("breakpoint5"), entry.get("breakpoint3"))
-        views[key] = {k: entry.get(k) for k in ("reads", "fragments", "copies", "molecules", "error")}
-        if entry.get("svg"):
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) for k in ("breakpoint5", "breakpoint3")
+        ):
+            continue  # not an entry draw_evidence writes
+        key = (entry["breakpoint5"], entry["breakpoint3"])
+        views[key] = {
+            k: entry.get(k) for k in ("reads", "fragments", "copies", "molecules", "not_examined", "error")
+        }
+        if isinstance(entry.get("svg"), str):
             svgs["|".join(key)] = entry["svg"]
     return views, svgs
 

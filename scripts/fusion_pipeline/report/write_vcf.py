@@ -80,9 +80,11 @@ def info_text(value) -> str | None:
     return "".join(_ENCODED.get(c, c) for c in text)
 
 
-# Notes that flag or rescue a call and never remove it (the built-in caller's `duplicates` flag and
-# `known_fusions` rescue, call/filters.py; the merged table's `builtin_unconfirmed`).
-NOT_REMOVING = frozenset({"duplicates", "known_fusions", UNCONFIRMED_FLAG})
+# Notes that flag or rescue a call and never remove it (the built-in caller's `known_fusions` rescue,
+# call/filters.py; the merged table's `builtin_unconfirmed`).
+NOT_REMOVING = frozenset({"known_fusions", UNCONFIRMED_FLAG})
+# `name(3)`: reads a filter set aside, not the call (Arriba's notes, the built-in `duplicates(2)` flag).
+READ_COUNT_NOTE = re.compile(r".+\(\d+\)")
 
 
 def filter_names(record: dict) -> list:
@@ -91,7 +93,8 @@ def filter_names(record: dict) -> list:
     if str(record.get("pass")) == "yes":
         return ["PASS"]
     notes = [note.strip() for note in str(record.get("filters", "")).split(",")]
-    names = [re.sub(r"[^A-Za-z0-9_.]", "_", note.split("(", 1)[0]) for note in notes if note not in ("", ".")]
+    names = [re.sub(r"[^A-Za-z0-9_.]", "_", note.split("(", 1)[0])
+             for note in notes if note not in ("", ".") and not READ_COUNT_NOTE.fullmatch(note)]  # fmt: skip
     return list(dict.fromkeys(n for n in names if n not in NOT_REMOVING)) or ["not_passed"]
 
 

@@ -65,7 +65,7 @@ def test_reads_across_the_junction_are_laid_on_it_with_copies_and_mismatches(gen
     with pysam.AlignmentFile(str(tmp_path / "reads.bam")) as bam, pysam.FastaFile(
         str(genome["folder"] / "genome.fa")) as fasta:  # fmt: skip
         view = call_view(call, bam, genome["annotation"], TranscriptSequences(fasta), umis=False)
-    assert counts(view) == {"reads": 3, "fragments": 2, "copies": 1, "molecules": None}
+    assert counts(view) == {"reads": 3, "fragments": 2, "copies": 1, "molecules": None, "not_examined": 0}
     changed = [r for r in view["reads"] if r["mismatches"]]
     assert len(changed) == 1 and changed[0]["mismatches"] == [5]
     svg = render_svg(view, "ETV6::NTRK3", "ETV6<b>", "NTRK3")

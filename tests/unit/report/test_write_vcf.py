@@ -38,6 +38,9 @@ def test_filter_keeps_only_removing_filters_as_valid_codes():
     notes = "duplicates(2),min_support,known_fusions,read through;x,builtin_unconfirmed(no_candidate)"
     assert filter_names({"pass": "no", "filters": notes}) == ["min_support", "read_through_x"]
     assert filter_names({"pass": "no", "filters": "duplicates(3)"}) == ["not_passed"]
+    # Arriba: a count in parentheses is reads a filter set aside; a bare name removed the event
+    arriba = "duplicates(3),read_through(1),mismatches(2),merge_adjacent,builtin_artefact(homologs)"
+    assert filter_names({"pass": "no", "filters": arriba}) == ["merge_adjacent", "builtin_artefact"]
 
 
 def test_filter_is_pass_or_the_filter_names_and_info_is_percent_encoded():
