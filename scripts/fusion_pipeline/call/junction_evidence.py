@@ -41,14 +41,12 @@ from fusion_pipeline.common.annotation import breakpoint_junctions
 from fusion_pipeline.common.errors import InputError
 from fusion_pipeline.common.fusion_table import side_direction
 from fusion_pipeline.common.junction_sequence import (
-    KMER,
     JunctionSequence,
     TranscriptSequences,
     clipped_at_breakend,
     junction_sequence,
-    place,
+    place_either_way,
 )
-from fusion_pipeline.common.sequtil import revcomp
 
 
 @dataclass(frozen=True)
@@ -97,30 +95,20 @@ class JunctionReads:
         return reads
 
     def evidence(self, junction: JunctionSequence, reads: list) -> Evidence:
-        kmers5, kmers3 = junction.kmers()
+        kmers = junction.kmers()
         seen, placements, anchor = set(), set(), 0
         for name, placement, sequence in reads:
             if name in seen:
                 continue
-            placed = self._place(sequence, junction, kmers5, kmers3)
-            if placed is None:
+            laid = place_either_way(sequence, junction, kmers, self.params.junction_min_overhang,
+                                    self.params.junction_max_mismatches)  # fmt: skip
+            if laid is None:
                 continue
             seen.add(name)
             if placement not in placements:  # PCR copies: the same placement of both mates
                 placements.add(placement)
-                anchor = max(anchor, min(placed))
+                anchor = max(anchor, min(laid[1]))
         return Evidence(len(placements), anchor)
-
-    def _place(self, sequence: str, junction, kmers5: set, kmers3: set):
-        for read in (sequence, revcomp(sequence)):
-            kmers = {read[i : i + KMER] for i in range(len(read) - KMER + 1)}
-            if kmers & kmers5 and kmers & kmers3:
-                placed = place(
-                    read, junction, self.params.junction_min_overhang, self.params.junction_max_mismatches
-                )
-                if placed is not None:
-                    return placed
-        return None
 
     def of_candidates(self, table: pd.DataFrame, annotation) -> list:
         """Evidence of each candidate row (an empty one where a breakpoint is not in its transcript's exons)."""

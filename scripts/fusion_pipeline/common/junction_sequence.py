@@ -82,6 +82,21 @@ def place(read: str, junction: JunctionSequence, min_overhang: int, max_mismatch
     return best
 
 
+def place_either_way(sequence: str, junction: JunctionSequence, kmers: tuple, min_overhang: int,
+                     max_mismatches: int):  # fmt: skip
+    """(the read as laid, its placement) in the first orientation of `sequence` that shares a k-mer with
+    each side near the junction (`kmers`: JunctionSequence.kmers(), computed once per junction) and is
+    laid across it by `place`; None when neither is."""
+    kmers5, kmers3 = kmers
+    for read in (sequence, revcomp(sequence)):
+        own = {read[i : i + KMER] for i in range(len(read) - KMER + 1)}
+        if own & kmers5 and own & kmers3:  # the cheap test before placing
+            placed = place(read, junction, min_overhang, max_mismatches)
+            if placed is not None:
+                return read, placed
+    return None
+
+
 SKIPPED_FLAGS = 0x100 | 0x200 | 0x400 | 0x800  # secondary, QC-failed, duplicate, supplementary
 SOFT_CLIP = 4
 

@@ -23,13 +23,11 @@ import logging
 
 from fusion_pipeline.common.fusion_table import parse_breakpoint, side_direction
 from fusion_pipeline.common.junction_sequence import (
-    KMER,
     TranscriptSequences,
     clipped_at_breakend,
     junction_sequence,
-    place,
+    place_either_way,
 )
-from fusion_pipeline.common.sequtil import revcomp
 
 FLANK = 150  # bases of each partner a read may be laid on
 SHOWN = 60  # bases of each partner drawn
@@ -46,7 +44,7 @@ def laid_reads(bam, junction, sites: list, umis: bool) -> tuple[list, int]:
 
     Both mates of a fragment are one fragment; a PCR copy is another fragment with the same placement
     of both mates (and, in targeted runs, the same molecule)."""
-    kmers5, kmers3 = junction.kmers()
+    kmers = junction.kmers()
     seen, placements, laid, examined, skipped = set(), {}, [], 0, 0
     for chrom, pos, direction in sites:
         for read in clipped_at_breakend(bam, chrom, pos, direction, SLACK, MIN_CLIP):
@@ -58,24 +56,19 @@ def laid_reads(bam, junction, sites: list, umis: bool) -> tuple[list, int]:
                 skipped += 1
                 continue
             examined += 1
-            for sequence in (read.query_sequence, revcomp(read.query_sequence)):
-                kmers = {sequence[i : i + KMER] for i in range(len(sequence) - KMER + 1)}
-                if not (kmers & kmers5 and kmers & kmers3):  # the caller's cheap test before placing
-                    continue
-                placed = place(sequence, junction, MIN_OVERHANG, MAX_MISMATCHES)
-                if placed is None:
-                    continue
-                start = len(junction.left) - placed[0]
-                reference = (junction.left + junction.right)[start : start + len(sequence)]
-                wrong = [i for i, (a, b) in enumerate(zip(sequence, reference)) if a != b]
-                molecule = _umi(read.query_name) if umis else None
-                ends = tuple(sorted([(read.reference_id, read.reference_start), (read.next_reference_id,
-                                                                                  read.next_reference_start)]))  # fmt: skip
-                placement = (ends, molecule)
-                first = placements.setdefault(placement, read.query_name)
-                laid.append({"start": start, "sequence": sequence, "mismatches": wrong, "name": read.query_name,
-                             "pcr_copy": first != read.query_name, "molecule": molecule})  # fmt: skip
-                break
+            found = place_either_way(read.query_sequence, junction, kmers, MIN_OVERHANG, MAX_MISMATCHES)
+            if found is None:
+                continue
+            sequence, placed = found
+            start = len(junction.left) - placed[0]
+            reference = (junction.left + junction.right)[start : start + len(sequence)]
+            wrong = [i for i, (a, b) in enumerate(zip(sequence, reference)) if a != b]
+            molecule = _umi(read.query_name) if umis else None
+            ends = tuple(sorted([(read.reference_id, read.reference_start),
+                                 (read.next_reference_id, read.next_reference_start)]))  # fmt: skip
+            first = placements.setdefault((ends, molecule), read.query_name)
+            laid.append({"start": start, "sequence": sequence, "mismatches": wrong, "name": read.query_name,
+                         "pcr_copy": first != read.query_name, "molecule": molecule})  # fmt: skip
     return sorted(laid, key=lambda r: (r["molecule"] or "", r["pcr_copy"], r["start"])), skipped
 
 
