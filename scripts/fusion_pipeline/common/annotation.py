@@ -271,6 +271,30 @@ class SideAnnotation:
     biotype: str = ""
 
 
+def exon_and_offset(tx: Transcript, pos: int, role: str) -> tuple[int, int] | None:
+    """(exon number, offset) of a breakpoint in a transcript, None outside its span.
+
+    The 5' side names the last exon kept, the 3' side the first; the offset counts genomic bases
+    from that exon's boundary in the transcript's direction (as VICC and HGVS exon offsets do): 5',
+    `-n` ends n bases before the exon's end, `+n` n bases into the intron after it; 3', `+n` starts n
+    bases after the exon's first base, `-n` n bases into the intron before it.
+    """
+    lo, hi = min(s for s, _ in tx.exons), max(e for _, e in tx.exons)
+    if not lo <= pos <= hi:
+        return None
+    step = 1 if tx.strand == "+" else -1  # genomic bases to transcript direction
+    for index, (start, end) in enumerate(tx.exons):
+        if start <= pos <= end:
+            boundary = tx.last_base(index) if role == "5" else tx.first_base(index)
+            return index + 1, (pos - boundary) * step
+    for index in range(len(tx.exons)):  # in an intron: the exon before it (5') or after it (3')
+        if (tx.first_base(index) - pos) * step > 0:
+            if role == "5":
+                return index, (pos - tx.last_base(index - 1)) * step
+            return index + 1, (pos - tx.first_base(index)) * step
+    return None
+
+
 def locate_in_transcript(tx: Transcript, pos: int, role: str):
     """(exon number, site) of a breakpoint in a transcript, or None outside it.
 
@@ -278,20 +302,12 @@ def locate_in_transcript(tx: Transcript, pos: int, role: str):
     exon n, is 'exon_boundary'. Inside an intron the 5' exon is the last one
     before the junction and the 3' exon the first one after it.
     """
-    lo = min(s for s, _ in tx.exons)
-    hi = max(e for _, e in tx.exons)
-    if not lo <= pos <= hi:
+    located = exon_and_offset(tx, pos, role)
+    if located is None:
         return None
-    for index, (start, end) in enumerate(tx.exons):
-        if start <= pos <= end:
-            boundary = tx.last_base(index) if role == "5" else tx.first_base(index)
-            return index + 1, "exon_boundary" if pos == boundary else "exon"
-    forward = tx.strand == "+"
-    for index, (start, end) in enumerate(tx.exons):
-        before = end < pos if forward else start > pos
-        if not before:  # first exon after the breakpoint in transcript order
-            return (index, "intron") if role == "5" else (index + 1, "intron")
-    return None
+    exon, offset = located
+    inside = offset <= 0 if role == "5" else offset >= 0  # the offset points into the intron otherwise
+    return exon, "exon_boundary" if offset == 0 else ("exon" if inside else "intron")
 
 
 def annotate_side(annotation: Annotation, chrom: str, pos: int, role: str, direction: int,

@@ -7,8 +7,8 @@ annotation picks for them (the whitelist's clinical transcript for a kinase).
 import pytest
 from helpers import true_fusion
 
-from fusion_pipeline.common.annotation import annotate_side
-from fusion_pipeline.common.vicc_name import exon_and_offset, junction_component, vicc_name
+from fusion_pipeline.common.annotation import annotate_side, exon_and_offset
+from fusion_pipeline.common.vicc_name import junction_component, vicc_name
 
 
 def _component(extended, breakend, role, shift=0):
