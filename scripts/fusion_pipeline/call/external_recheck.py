@@ -52,22 +52,27 @@ REFERENCE_FILTERS = {
 }  # fmt: skip
 
 
-def _caller_support(support_by_caller: str, callers: set) -> int:
-    """The most fragments any of `callers` gave the call ('caller:junction/spanning;...')."""
-    best = 0
+def _caller_counts(support_by_caller: str, callers: set) -> list:
+    """(split reads, spanning pairs) each of `callers` gave the call ('caller:junction/spanning;...')."""
+    counts = []
     for item in str(support_by_caller).split(";"):
-        caller, _, counts = item.partition(":")
-        if caller in callers and "/" in counts:
-            junction, spanning = counts.split("/", 1)
-            best = max(best, cell_int(junction) + cell_int(spanning))
-    return best
+        caller, _, pair = item.partition(":")
+        if caller in callers and "/" in pair:
+            junction, spanning = pair.split("/", 1)
+            counts.append((cell_int(junction), cell_int(spanning)))
+    return counts
+
+
+def _caller_support(support_by_caller: str, callers: set) -> int:
+    """The most fragments any of `callers` gave the call."""
+    return max(
+        (junction + spanning for junction, spanning in _caller_counts(support_by_caller, callers)), default=0
+    )
 
 
 def _caller_split_reads(support_by_caller: str, callers: set) -> int:
     """The most split reads any of `callers` saw for the call."""
-    counts = [item.partition(":")[2] for item in str(support_by_caller).split(";")
-              if item.partition(":")[0] in callers]  # fmt: skip
-    return max((cell_int(c.split("/", 1)[0]) for c in counts if "/" in c), default=0)
+    return max((junction for junction, _ in _caller_counts(support_by_caller, callers)), default=0)
 
 
 def _known_pair(record: dict, context) -> bool:

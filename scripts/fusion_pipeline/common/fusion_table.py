@@ -120,9 +120,15 @@ def write_table(table: pd.DataFrame, path: str) -> None:
     from fusion_pipeline.common.rulelog import atomic_write
 
     table = table.copy()
-    table["breakpoint_source"] = (
-        [breakpoint_source(r) for r in table.to_dict("records")] if len(table) else []
+    # only the two support columns decide: no row is boxed whole
+    sequence_reads = (
+        table["junction_sequence_reads"] if "junction_sequence_reads" in table else ["."] * len(table)
     )
+    table["breakpoint_source"] = (
+        [breakpoint_source({"junction_reads": split, "junction_sequence_reads": laid})
+         for split, laid in zip(table["junction_reads"], sequence_reads)]
+        if len(table) else []
+    )  # fmt: skip
     for column in COLUMNS:
         if column not in table:
             table[column] = "."
