@@ -98,14 +98,23 @@ def filter_names(record: dict) -> list:
     return list(dict.fromkeys(n for n in names if n not in NOT_REMOVING)) or ["not_passed"]
 
 
-def breakend_alts(record: dict, ref5: str, ref3: str) -> tuple[str, str]:
-    """ALT of the 5' and the 3' record, in breakend notation, from the breakpoints' strands."""
+def call_ends(record: dict) -> tuple:
+    """(chrom, pos, direction) of a call's 5' and 3' ends (common/fusion_table.side_direction)."""
     (c5, p5, s5), (c3, p3, s3) = (
         parse_breakpoint(record["breakpoint5"]),
         parse_breakpoint(record["breakpoint3"]),
     )
-    return (_alt(ref5, side_direction("5", s5), c3, p3, side_direction("3", s3)),
-            _alt(ref3, side_direction("3", s3), c5, p5, side_direction("5", s5)))  # fmt: skip
+    return (c5, p5, side_direction("5", s5)), (c3, p3, side_direction("3", s3))
+
+
+def breakend_alts(record: dict, ref5: str, ref3: str) -> tuple[str, str]:
+    """ALT of the 5' and the 3' record, in breakend notation, from the breakpoints' strands."""
+    return _alts(call_ends(record), (ref5, ref3))
+
+
+def _alts(ends: tuple, refs: tuple) -> tuple[str, str]:
+    (c5, p5, d5), (c3, p3, d3) = ends
+    return _alt(refs[0], d5, c3, p3, d3), _alt(refs[1], d3, c5, p5, d5)
 
 
 def _alt(base: str, direction: int, mate_chrom: str, mate_pos: int, mate_direction: int) -> str:
@@ -146,34 +155,33 @@ def _fraction(cell):
     return None if value is None or math.isnan(value) else value
 
 
-def _event_type(record: dict) -> str:
-    """translocation, deletion, duplication or inversion from the breakpoints (callers name types their own way)."""
-    (c5, p5, s5), (c3, p3, s3) = (
-        parse_breakpoint(record["breakpoint5"]),
-        parse_breakpoint(record["breakpoint3"]),
-    )
-    return fusion_type(c5, p5, side_direction("5", s5), c3, p3, side_direction("3", s3))
-
-
-def info_values(record: dict, role: str, event: str, mate: str, kinase: dict | None) -> dict:
-    """INFO of one breakend of a call."""
+def call_info(record: dict, ends: tuple, event: str, kinase: dict | None) -> dict:
+    """INFO both breakends of a call share."""
     kinase = kinase or {}
+    source = breakpoint_source(record)
     values = {
-        "SVTYPE": "BND", "MATEID": mate, "EVENT": event, "SVCLAIM": "J",
-        "EVENTTYPE": EVENT_TYPES.get(_event_type(record)),
+        "SVTYPE": "BND", "EVENT": event, "SVCLAIM": "J",
+        # from the breakpoints: callers name types their own way
+        "EVENTTYPE": EVENT_TYPES.get(fusion_type(*ends[0], *ends[1])),
         "FUSION": info_text(record.get("fusion")), "VICC": info_text(record.get("vicc_name")),
-        "PARTNER": f"{role}prime", "GENE": info_text(record.get(f"gene{role}")),
-        "GENE_ID": info_text(record.get(f"gene_id{role}")), "TRANSCRIPT": info_text(record.get(f"transcript{role}")),
-        "EXON": info_text(record.get(f"exon{role}")), "SITE": info_text(record.get(f"site{role}")),
-        "BREAKPOINT_SOURCE": breakpoint_source(record),
+        "BREAKPOINT_SOURCE": source,
         "CALLERS": [info_text(c) for c in str(record.get("callers", "")).split(",") if info_text(c)] or None,
         "FILTERS": [info_text(f) for f in str(record.get("filters", "")).split(",") if info_text(f)] or None,
         "KINASE": info_text(kinase.get("kinase")),
         "KINASE_DOMAIN_RETAINED": info_text(kinase.get("kinase_domain_retained")),
         "FRAME": info_text(kinase.get("reading_frame")),
+        "IMPRECISE": True if source == INFERRED_FROM_PAIRS else None,
     }  # fmt: skip
-    if breakpoint_source(record) == INFERRED_FROM_PAIRS:
-        values["IMPRECISE"] = True
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def side_info(record: dict, role: str, mate: str) -> dict:
+    """INFO of the breakend on the `role` side."""
+    values = {
+        "MATEID": mate, "PARTNER": f"{role}prime", "GENE": info_text(record.get(f"gene{role}")),
+        "GENE_ID": info_text(record.get(f"gene_id{role}")), "TRANSCRIPT": info_text(record.get(f"transcript{role}")),
+        "EXON": info_text(record.get(f"exon{role}")), "SITE": info_text(record.get(f"site{role}")),
+    }  # fmt: skip
     return {key: value for key, value in values.items() if value is not None}
 
 
@@ -193,27 +201,13 @@ def breakend_records(calls: list, kinases: dict, reference_base) -> list:
     """(chrom, pos, id, ref, alt, filters, info, sample values) of every breakend, two per call."""
     rows = []
     for number, record in enumerate(calls, start=1):
-        (c5, p5, _), (c3, p3, _) = (
-            parse_breakpoint(record["breakpoint5"]),
-            parse_breakpoint(record["breakpoint3"]),
-        )
-        ref5, ref3 = reference_base(c5, p5), reference_base(c3, p3)
-        alt5, alt3 = breakend_alts(record, ref5, ref3)
-        event, kinase = f"FUS{number}", kinases.get((record["breakpoint5"], record["breakpoint3"]))
+        ends, event = call_ends(record), f"FUS{number}"
+        refs = tuple(reference_base(chrom, pos) for chrom, pos, _ in ends)
+        shared = call_info(record, ends, event, kinases.get((record["breakpoint5"], record["breakpoint3"])))
         values, filters = sample_values(record), filter_names(record)
-        rows.append(
-            (
-                c5,
-                p5,
-                f"{event}_5",
-                ref5,
-                alt5,
-                filters,
-                info_values(record, "5", event, f"{event}_3", kinase),
-                values,
-            )
-        )
-        rows.append((c3, p3, f"{event}_3", ref3, alt3, filters, info_values(record, "3", event, f"{event}_5", kinase), values))  # fmt: skip
+        for (chrom, pos, _), role, mate, ref, alt in zip(ends, "53", "35", refs, _alts(ends, refs)):
+            info = {**shared, **side_info(record, role, f"{event}_{mate}")}
+            rows.append((chrom, pos, f"{event}_{role}", ref, alt, filters, info, values))
     return rows
 
 
