@@ -85,7 +85,7 @@ def head_verdict(path: str, reference: str) -> dict:
     """The verdict of the file's head, in the columns of check_fastq's (read_pairs: pairs in the head)."""
     import pysam
 
-    from fusion_pipeline.align.check_fastq import EmptyFastq, _failed
+    from fusion_pipeline.align.check_fastq import EmptyFastq, failed_verdict
 
     try:
         _quickcheck(path)
@@ -107,13 +107,15 @@ def head_verdict(path: str, reference: str) -> dict:
                 if records >= HEAD_RECORDS:
                     break
     except InputError as err:
-        return _failed(err)
+        return failed_verdict(err)
     except (OSError, ValueError) as err:
-        return _failed(InputError(f"{path}: cannot be read as BAM/CRAM ({err})"))
+        return failed_verdict(InputError(f"{path}: cannot be read as BAM/CRAM ({err})"))
     if records == 0:
-        return _failed(EmptyFastq(f"{path}: no reads"))
+        return failed_verdict(EmptyFastq(f"{path}: no reads"))
     if 0 < paired < records:
-        return _failed(InputError(f"{path}: paired and single-end reads mixed in its first {records} reads"))
+        return failed_verdict(
+            InputError(f"{path}: paired and single-end reads mixed in its first {records} reads")
+        )
     mean = {m: round(sum(v) / len(v), 1) if v else 0.0 for m, v in lengths.items()}
     # single-end reads: mean_length2 0, as for a FASTQ without fq2 (star_align aligns them as such)
     return {"read_pairs": paired // 2 if paired else records, "mean_length1": mean[1], "mean_length2": mean[2],
@@ -173,11 +175,10 @@ class BamReads:
 
     def verdict(self, head: dict) -> dict:
         """`head` with the read pairs of the whole file, or failed with the first problem found."""
-        from fusion_pipeline.align.check_fastq import EmptyFastq, _failed
+        from fusion_pipeline.align.check_fastq import EmptyFastq, failed_counts
 
         def failed(err):
-            result = _failed(err)
-            return {**head, **{k: result[k] for k in ("read_pairs", "status", "reason")}}
+            return {**head, **failed_counts(err)}
 
         if self.stopped:
             return {

@@ -182,11 +182,17 @@ def check_pair(fq1: str, fq2: str | None, whole: bool = True) -> dict:
 CHECK_COLUMNS = ["sample", "fq1", "fq2", "read_pairs", "mean_length1", "mean_length2", "status", "reason"]
 
 
-def _failed(err: InputError) -> dict:
+def failed_verdict(err: InputError) -> dict:
     # a 0-byte file is "empty" too: it holds no reads, like an empty gzip stream; whether a
     # transfer failed cannot be told from the file, and the reason asks for the reads either way
     status = "empty" if isinstance(err, EmptyFastq) else "failed"
     return {"read_pairs": 0, "mean_length1": 0, "mean_length2": 0, "status": status, "reason": str(err)}
+
+
+def failed_counts(err: InputError) -> dict:
+    """read_pairs, status and reason of an input found broken (or empty) in the pass that feeds the aligner."""
+    failed = failed_verdict(err)
+    return {k: failed[k] for k in ("read_pairs", "status", "reason")}
 
 
 def verdict(fq1: str, fq2: str, whole: bool = True) -> dict:
@@ -201,7 +207,7 @@ def verdict(fq1: str, fq2: str, whole: bool = True) -> dict:
     try:
         result = check_pair(fq1, fq2, whole)
     except InputError as err:
-        return _failed(err)
+        return failed_verdict(err)
     return {"read_pairs": result["records"], "mean_length1": result["mean_length1"],
             "mean_length2": result["mean_length2"], "status": "ok", "reason": "."}  # fmt: skip
 
@@ -215,8 +221,7 @@ def pair_counts_verdict(fq1: str, fq2: str | None, line_counts: list) -> dict:
         if fq2:
             _same_counts(fq1, fq2, *records)
     except InputError as err:
-        failed = _failed(err)
-        return {k: failed[k] for k in ("read_pairs", "status", "reason")}
+        return failed_counts(err)
     return {"read_pairs": records[0], "status": "ok", "reason": "."}
 
 
