@@ -150,12 +150,9 @@ def main(snakemake) -> None:
     )  # no fq2: single-end
     check_free_space(star_dir, space_needed([bam] if bam else [p for p in (fq1, fq2) if p]))
     prefix = star_dir + "/"
-    for stale in (
-        glob.glob(os.path.join(star_dir, ".trim_stream_*"))
-        + glob.glob(os.path.join(star_dir, ".checked_reads_*"))
-        + glob.glob(os.path.join(star_dir, ".bam_reads_*"))
-    ):  # left behind by a killed run
-        shutil.rmtree(stale, ignore_errors=True)
+    for kind in (".trim_stream_", ".checked_reads_", ".bam_reads_"):  # pipes left behind by a killed run
+        for stale in glob.glob(os.path.join(star_dir, f"{kind}*")):
+            shutil.rmtree(stale, ignore_errors=True)
     sample, trim = snakemake.wildcards.sample, snakemake.params.trim
     head = {
         k: v for k, v in read_verdict(snakemake.input.head_check).items() if k not in ("sample", "fq1", "fq2")
