@@ -28,6 +28,7 @@ from fusion_pipeline.common.chimeric import (
     cigar_table,
     normalise_columns,
     orientation_codes,
+    out_of_order,
     read_junctions,
     spanning_rows,
     split_mate_aligned,
@@ -297,9 +298,7 @@ def known_junction_clusters(reads, known_junctions: list, chroms: list, spans: d
     coded = found.assign(chr1=found["chr1"].map(codes).fillna(-1).astype(int),
                          chr2=found["chr2"].map(codes).fillna(-1).astype(int))  # fmt: skip
     # breakends in the records' order (common/chimeric.normalise_columns) for the spans to find them
-    swap = (coded["chr1"] > coded["chr2"]) | (
-        (coded["chr1"] == coded["chr2"]) & (coded["pos1"] > coded["pos2"])
-    )
+    swap = out_of_order(coded["chr1"], coded["pos1"], coded["chr2"], coded["pos2"])
     for column in ("chr", "pos", "dir"):
         first, second = coded[f"{column}1"].copy(), coded[f"{column}2"].copy()
         coded[f"{column}1"], coded[f"{column}2"] = first.where(~swap, second), second.where(~swap, first)

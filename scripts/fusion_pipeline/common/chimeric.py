@@ -191,6 +191,12 @@ def normalise(junctions: Junctions) -> pd.DataFrame:
     return pd.DataFrame(normalise_columns(junctions))
 
 
+def out_of_order(chr1, pos1, chr2, pos2):
+    """Where breakend 1 comes after breakend 2 (by contig code, then position): the pairs a table in the
+    records' order swaps (arrays or Series)."""
+    return (chr1 > chr2) | ((chr1 == chr2) & (pos1 > pos2))
+
+
 def normalise_columns(junctions: Junctions) -> dict:
     """Ordered breakends (chr1,pos1,dir1,chr2,pos2,dir2), alignments and `five_is_1`.
 
@@ -203,7 +209,7 @@ def normalise_columns(junctions: Junctions) -> dict:
     pos_a, dir_a = records["brkA"] + 1 - 2 * plus_a, 2 * plus_a - 1  # '+': A retains bases up to brkA - 1
     pos_b, dir_b = records["brkB"] - 1 + 2 * plus_b, 1 - 2 * plus_b  # '+': B retains bases from brkB + 1
     chr_a, chr_b = records["chrA"], records["chrB"]
-    swap = (chr_a > chr_b) | ((chr_a == chr_b) & (pos_a > pos_b))
+    swap = out_of_order(chr_a, pos_a, chr_b, pos_b)
     jtype = records["junction_type"]
     motif = (jtype == 1).astype(np.int8) - (jtype == 2)  # +1: A is 5'
     masks = {}  # all bits set where swapped, one per integer type
