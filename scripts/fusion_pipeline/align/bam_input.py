@@ -24,6 +24,7 @@ import tempfile
 from contextlib import contextmanager
 
 from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.input_verdict import single_end
 
 HEAD_RECORDS = 10000
 FINISH_SECONDS = 10  # samtools has ended this long after a reader took every read
@@ -120,11 +121,6 @@ def head_verdict(path: str, reference: str) -> dict:
     # single-end reads: mean_length2 0, as for a FASTQ without fq2 (star_align aligns them as such)
     return {"read_pairs": paired // 2 if paired else records, "mean_length1": mean[1], "mean_length2": mean[2],
             "status": "ok", "reason": "."}  # fmt: skip
-
-
-def single_end(head: dict) -> bool:
-    """Whether a BAM's head verdict found single-end reads (no read 2)."""
-    return float(head.get("mean_length2") or 0) == 0
 
 
 class BamReads:

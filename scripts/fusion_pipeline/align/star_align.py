@@ -180,7 +180,8 @@ def main(snakemake) -> None:
             checked.update(reads.verdict(head))
 
     def align_bam(sort_ram):
-        from fusion_pipeline.align.bam_input import bam_reads, single_end
+        from fusion_pipeline.align.bam_input import bam_reads
+        from fusion_pipeline.common.input_verdict import single_end
 
         reads, single = None, single_end(head)
         try:

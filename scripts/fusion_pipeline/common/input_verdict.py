@@ -21,3 +21,11 @@ def input_failure(verdict: dict) -> str | None:
     if verdict.get("status", "ok") == "ok":
         return None
     return f"{verdict['status']}: {verdict.get('reason', '.')}"
+
+
+def single_end(verdict: dict) -> bool:
+    """The input passed its check as single-end reads (no read 2: FASTQ without fq2, or a BAM without
+    read 1 / read 2 flags; mean_length2 is 0)."""
+    from fusion_pipeline.common.cells import cell_float
+
+    return verdict.get("status", "ok") == "ok" and (cell_float(verdict.get("mean_length2")) or 0) == 0

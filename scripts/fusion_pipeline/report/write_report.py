@@ -303,13 +303,6 @@ def _headline(entries: list, status: dict) -> dict:
     return {"status": "none", "fusion": None, "tier": None, "text": text}
 
 
-def single_end(check: dict) -> bool:
-    """The input check found single-end reads (no read 2), from FASTQ or a BAM."""
-    from fusion_pipeline.common.cells import cell_float
-
-    return check.get("status") == "ok" and (cell_float(check.get("mean_length2")) or 0) == 0
-
-
 def caveats(tumour_type: str | None, status: dict | None = None, single: bool = False) -> list:
     notes = list(CAVEATS)
     if single:
@@ -427,7 +420,7 @@ def main(snakemake) -> None:
 
     from fusion_pipeline.common.clinical_annotation import load_annotation
     from fusion_pipeline.common.fusion_table import read_table
-    from fusion_pipeline.common.input_verdict import read_verdict
+    from fusion_pipeline.common.input_verdict import read_verdict, single_end
     from fusion_pipeline.common.knowledge_base import load_hotspots, load_knowledge_base
     from fusion_pipeline.common.rulelog import atomic_write
     from fusion_pipeline.common.versions import caller_versions, read_version_file
