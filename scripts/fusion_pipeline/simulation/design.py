@@ -213,10 +213,12 @@ class Profile:
     extended: bool = False
     library: Library = CLEAN
     coverage_scale: float = 1.0  # on the genes' default coverages (short inserts mean many more molecules)
+    # (sample, "bam" | "cram" | "single"): the sample again, in that form, as its own sheet row
+    other_forms: tuple = ()
 
 
 PROFILES = {
-    "demo": Profile(DEMO_DESIGN),
+    "demo": Profile(DEMO_DESIGN, other_forms=(("S2", "bam"), ("S3", "cram"), ("S2", "single"))),
     "gauntlet": Profile(GAUNTLET_DESIGN, extended=True, library=GAUNTLET_LIBRARY),
     "ffpe": Profile(FFPE_DESIGN, extended=True, library=FFPE, coverage_scale=0.35),
 }

@@ -167,9 +167,15 @@ def write_artefacts(writer: FastqPairWriter, genes: dict, sample: SampleSpec) ->
 def write_profile(outdir: str | os.PathLike, name: str, seed: int = 1) -> dict:
     """A profile of simulation/design.py (demo, gauntlet, ffpe, ...) written to `outdir`."""
     profile = PROFILES[name]
-    return write_dataset(
+    result = write_dataset(
         outdir, profile.design, seed, profile.extended, profile.library, profile.coverage_scale
     )
+    if profile.other_forms:
+        from fusion_pipeline.simulation.read_files import write_other_forms
+
+        rows = write_other_forms(Path(outdir), profile.other_forms)
+        write_sheet(Path(outdir), profile.design, rows)
+    return result
 
 
 def write_dataset(outdir: str | os.PathLike, design: list | None = None, seed: int = 1, extended: bool = False,
@@ -201,14 +207,29 @@ def write_samples(out: Path, design: list, genes: dict, seed: int = 1, library: 
         artefact_rows += sample_artefacts
     _write_tsv(out / "truth.tsv", TRUTH_FIELDS, truth)
     _write_tsv(out / "artefacts.tsv", ARTEFACT_FIELDS, artefact_rows)
-    with open(out / "samples.tsv", "w") as fh:
-        fh.write("sample\tpatient\ttimepoint\ttumour_type\tfq1\tfq2\n")
-        for s in design:
-            fh.write(
-                f"{s.sample}\t{s.patient}\t{s.timepoint}\t{s.tumour_type}\t"
-                f"{reads / (s.sample + '_R1.fastq.gz')}\t{reads / (s.sample + '_R2.fastq.gz')}\n"
-            )
+    write_sheet(out, design)
     return {"genes": genes, "truth": truth, "artefacts": artefact_rows}
+
+
+def write_sheet(out: Path, design: list, other_forms: list = ()) -> None:
+    """samples.tsv: each sample's FASTQ pair, then the rows of read_files.write_other_forms (a sample
+    again as BAM, CRAM or single-end, under its own patient so no trend joins it to its origin)."""
+    reads = out / "reads"
+    specs = {s.sample: s for s in design}
+    columns = ["sample", "patient", "timepoint", "tumour_type", "fq1", "fq2"] + (
+        ["bam"] if other_forms else []
+    )
+    with open(out / "samples.tsv", "w") as fh:
+        fh.write("\t".join(columns) + "\n")
+        for s in design:
+            row = [s.sample, s.patient, str(s.timepoint), s.tumour_type,
+                   str(reads / (s.sample + "_R1.fastq.gz")), str(reads / (s.sample + "_R2.fastq.gz"))]  # fmt: skip
+            fh.write("\t".join(row + ([""] if other_forms else [])) + "\n")
+        for extra in other_forms:
+            origin = specs[extra["origin"]]
+            row = [extra["sample"], f"{origin.patient}{extra['sample'][len(origin.sample):]}", "1",
+                   origin.tumour_type, extra["fq1"], extra["fq2"], extra["bam"]]  # fmt: skip
+            fh.write("\t".join(row) + "\n")
 
 
 def _write_tsv(path: Path, fields: list, rows: list) -> None:
