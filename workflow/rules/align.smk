@@ -4,6 +4,7 @@
 rule check_fastq:
     input:
         unpack(get_fastqs),
+        unpack(given_alignment_check),
     output:
         f"{OUTDIR}/{{sample}}/qc/fastq_head_check.tsv",
     log:
@@ -18,6 +19,7 @@ rule check_fastq:
         runtime=rule_resources("check_fastq", "runtime", 60),
     params:
         umi=config["umi"] if RUN.targeted else {},
+        arriba="arriba" in RUN.callers,
     script:
         "../../scripts/check_fastq.py"
 
@@ -49,7 +51,8 @@ rule extract_umis:
 # reads are decompressed once, in this job, and checked in the same pass (align/checked_reads.py): the
 # whole input check's verdict, which gates every interpreting step, is written here. With trim.enabled,
 # fastp streams its trimmed reads into STAR (align/trim_stream.py): adapter read-through of short FFPE
-# inserts, poly-G tails and reads left too short are removed, and no trimmed copy is written.
+# inserts, poly-G tails and reads left too short are removed, and no trimmed copy is written. A lab's
+# own STAR alignment (sheet bam + chimeric_junction) is taken as it is (align/given_alignment.py).
 rule star_align:
     input:
         unpack(raw_fastqs),

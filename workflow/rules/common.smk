@@ -11,6 +11,7 @@ sys.path.insert(0, os.path.join(workflow.basedir, "scripts"))
 from fusion_pipeline.common.callers import REGISTRY, adapted, caller_path  # noqa: E402
 from fusion_pipeline.common.errors import InputError  # noqa: E402
 from fusion_pipeline.common.samplesheet import SAFE_NAME  # noqa: E402
+from fusion_pipeline.common.star_outputs import given_star_files  # noqa: E402
 from fusion_pipeline.common.reference_files import prebuilt_index_mb, star_mem_mb  # noqa: E402
 from fusion_pipeline.common.run_config import load_run  # noqa: E402
 from fusion_pipeline.common import outdir_lock, run_status  # noqa: E402
@@ -68,12 +69,22 @@ wildcard_constraints:
 
 
 def get_fastqs(wildcards):
-    """The sample's reads: fq1 and fq2, or a BAM/CRAM (`bam`) with the FASTA a CRAM is decoded with."""
+    """The sample's reads: fq1 and fq2, or a BAM/CRAM (`bam`) with the FASTA a CRAM is decoded with (and a
+    given STAR alignment checked against), and a given STAR run's other files."""
     row = RUN.samples[wildcards.sample]
     if row["bam"]:
+        given = (
+            {
+                "chimeric_junction": row["chimeric_junction"],
+                **given_star_files(row["chimeric_junction"]),
+            }
+            if row["chimeric_junction"]
+            else {}
+        )
         return {
             "bam": row["bam"],
             "cram_reference": row["cram_reference"] or config["reference"]["fasta"],
+            **given,
         }
     return {
         "fq1": row["fq1"],
@@ -267,14 +278,35 @@ def star_sort_mb(wildcards):
     )
 
 
+def given_alignment(wildcards):
+    """Whether the sample is a STAR alignment given as it is (bam + chimeric_junction): nothing is aligned."""
+    return bool(RUN.samples[wildcards.sample]["chimeric_junction"])
+
+
 def star_align_memory(wildcards):
-    """The alignment job's mem_mb: the index loaded plus the BAM sort, so a cluster reserves both."""
+    """The alignment job's mem_mb: the index loaded plus the BAM sort, so a cluster reserves both (a given
+    alignment is only linked and indexed)."""
     configured = config.get("resources", {}).get("star_align", {}).get("mem_mb")
+    if given_alignment(wildcards):
+        return configured or GIVEN_ALIGNMENT_MB
     return configured or star_memory("star_align") + star_sort_mb(wildcards)
 
 
+GIVEN_ALIGNMENT_MB = 1000
+
+
+def given_alignment_check(wildcards):
+    """The annotation whose gene IDs a given STAR run's gene counts must carry (rule check_fastq)."""
+    if given_alignment(wildcards):
+        return {"gtf": f"{OUTDIR}/reference/annotation.gtf"}
+    return {}
+
+
 def star_index_input(wildcards):
-    """The index STAR aligns to: the lab's own (once checked), else the one this workflow builds."""
+    """The index STAR aligns to: the lab's own (once checked), else the one this workflow builds; none
+    for a STAR alignment given as it is."""
+    if given_alignment(wildcards):
+        return {}
     if RUN.prebuilt_index:
         return {
             "index": RUN.prebuilt_index,

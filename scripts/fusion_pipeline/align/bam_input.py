@@ -82,8 +82,10 @@ def _sequence_md5(fasta, name: str, length: int, window: int = 8 << 20) -> str:
     return digest.hexdigest()
 
 
-def head_verdict(path: str, reference: str) -> dict:
-    """The verdict of the file's head, in the columns of check_fastq's (read_pairs: pairs in the head)."""
+def head_verdict(path: str, reference: str, given: dict | None = None) -> dict:
+    """The verdict of the file's head, in the columns of check_fastq's (read_pairs: pairs in the head). With
+    `given` (files, gtf, arriba), a STAR alignment used as it is: align/given_alignment.py's checks, and
+    read_pairs from its Log.final.out."""
     import pysam
 
     from fusion_pipeline.align.check_fastq import EmptyFastq, failed_verdict
@@ -95,6 +97,11 @@ def head_verdict(path: str, reference: str) -> dict:
                                  check_sq=False) as bam:  # fmt: skip
             if cram:
                 check_cram_reference(path, bam.header.to_dict(), reference)
+            given_pairs = None
+            if given:
+                from fusion_pipeline.align.given_alignment import check_given
+
+                given_pairs = check_given(path, bam.header.to_dict(), reference, **given)
             lengths, paired, records = {1: [], 2: []}, 0, 0
             for read in bam.fetch(until_eof=True):
                 if read.is_secondary or read.is_supplementary:
@@ -119,8 +126,14 @@ def head_verdict(path: str, reference: str) -> dict:
         )
     mean = {m: round(sum(v) / len(v), 1) if v else 0.0 for m, v in lengths.items()}
     # single-end reads: mean_length2 0, as for a FASTQ without fq2 (star_align aligns them as such)
-    return {"read_pairs": paired // 2 if paired else records, "mean_length1": mean[1], "mean_length2": mean[2],
-            "status": "ok", "reason": "."}  # fmt: skip
+    pairs = given_pairs if given_pairs is not None else (paired // 2 if paired else records)
+    return {
+        "read_pairs": pairs,
+        "mean_length1": mean[1],
+        "mean_length2": mean[2],
+        "status": "ok",
+        "reason": ".",
+    }
 
 
 class BamReads:

@@ -255,7 +255,10 @@ def main(snakemake) -> None:
 
         bam = snakemake.input.bam
         logging.info("checking %s and its first records", bam)
-        result = head_verdict(bam, snakemake.input.cram_reference)
+        given = None
+        if snakemake.input.get("chimeric_junction"):  # STAR's alignment used as it is
+            given = {"files": snakemake.input, "gtf": snakemake.input.gtf, "arriba": snakemake.params.arriba}
+        result = head_verdict(bam, snakemake.input.cram_reference, given)
         announce(snakemake.wildcards.sample, result)
         write_check(snakemake.output[0], snakemake.wildcards.sample, bam, ".", result)
         return

@@ -144,6 +144,9 @@ def main(snakemake) -> None:
 
     star_dir = os.path.dirname(snakemake.output.bam)
     os.makedirs(star_dir, exist_ok=True)
+    if snakemake.input.get("chimeric_junction"):  # the lab's own STAR alignment, taken as it is
+        take_given(snakemake)
+        return
     bam = snakemake.input.get("bam")  # a BAM or CRAM whose reads are aligned again (align/bam_input.py)
     fq1, fq2 = (
         (None, None) if bam else (snakemake.input.fq1, snakemake.input.get("fq2"))
@@ -248,3 +251,23 @@ def main(snakemake) -> None:
     subprocess.run(
         ["samtools", "index", snakemake.output.bam, snakemake.output.bai], check=True, stderr=sys.stderr
     )
+
+
+def take_given(snakemake) -> None:
+    """star_align for a STAR alignment given in the sheet (align/given_alignment.py): its files taken into
+    {sample}/star/, the BAM indexed, the verdict written; nothing aligned or trimmed."""
+    from fusion_pipeline.align.check_fastq import announce, write_check
+    from fusion_pipeline.align.given_alignment import take_given_alignment
+    from fusion_pipeline.align.trimming import write_empty_report
+    from fusion_pipeline.common.input_verdict import read_verdict
+
+    sample = snakemake.wildcards.sample
+    head = {
+        k: v for k, v in read_verdict(snakemake.input.head_check).items() if k not in ("sample", "fq1", "fq2")
+    }
+    checked = take_given_alignment(snakemake.input, snakemake.output, snakemake.input.cram_reference, head)
+    if snakemake.params.trim:
+        write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html,
+                           "the sample's STAR alignment was given as it is (bam, chimeric_junction)")  # fmt: skip
+    announce(sample, checked)
+    write_check(snakemake.output.check, sample, snakemake.input.bam, None, checked)

@@ -9,12 +9,14 @@ import os
 import re
 
 from fusion_pipeline.common.errors import InputError
+from fusion_pipeline.common.star_outputs import GIVEN_STAR_FILES, JUNCTION_NAME, given_star_files
 
 REQUIRED_COLUMNS = ("sample", "patient", "timepoint", "fq1", "fq2")
 # A row gives its reads as fq1 + fq2, as fq1 alone (single-end, fq2 empty), or as `bam`: a BAM or
 # CRAM to re-align from its reads (a CRAM decoded with `cram_reference`, else the run's
-# reference.fasta). fq1/fq2 may then be left out.
-OPTIONAL_COLUMNS = ("tumour_type", "bam", "cram_reference")
+# reference.fasta). fq1/fq2 may then be left out. With `chimeric_junction` (that STAR run's
+# Chimeric.out.junction) the BAM is STAR's own, used as it is (align/given_alignment.py).
+OPTIONAL_COLUMNS = ("tumour_type", "bam", "cram_reference", "chimeric_junction")
 READ_COLUMNS = ("fq1", "fq2")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 INTEGER = re.compile(r"^[0-9]+$")
@@ -105,6 +107,7 @@ def read_sample_sheet(path: str, base_dir: str = ".", tumour_types=None) -> list
 def _resolve_reads(row: dict, where: str, base_dir: str) -> None:
     """The row's read files resolved against `base_dir`: fq1 + fq2, or a BAM/CRAM (not both)."""
     row["bam"], row["cram_reference"] = row.get("bam", ""), row.get("cram_reference", "")
+    row.setdefault("chimeric_junction", "")
     given = [c for c in READ_COLUMNS if row.get(c)]
     if row["bam"] and given:
         raise InputError(f"{where}: give the reads as fq1 + fq2 or as 'bam', not both")
@@ -127,8 +130,38 @@ def _resolve_reads(row: dict, where: str, base_dir: str) -> None:
         row[column] = os.path.normpath(resolved)
     if row["bam"]:
         row["fq1"] = row["fq2"] = ""
+        _given_alignment(row, where, base_dir)
+    elif row.get("chimeric_junction"):
+        raise InputError(f"{where}: 'chimeric_junction' is given without STAR's BAM in 'bam'")
     elif row["fq2"] and os.path.realpath(row["fq1"]) == os.path.realpath(row["fq2"]):
         raise InputError(f"{where}: fq1 and fq2 are the same file")
+
+
+def _given_alignment(row: dict, where: str, base_dir: str) -> None:
+    """A `chimeric_junction` makes `bam` a STAR alignment used as it is: STAR's other files beside it."""
+    junction = row.get("chimeric_junction", "")
+    row["chimeric_junction"] = ""
+    if not junction:
+        return
+    if row["cram_reference"] or row["bam"].lower().endswith(".cram"):
+        raise InputError(f"{where}: a CRAM cannot be used as STAR's alignment; give STAR's BAM with chimeric_junction, "
+                         "or leave chimeric_junction empty to align the CRAM's reads again")  # fmt: skip
+    if not junction.endswith(JUNCTION_NAME):
+        raise InputError(f"{where}: chimeric_junction {junction} is not named {JUNCTION_NAME}; give STAR's own file "
+                         "(its Log.final.out, SJ.out.tab and ReadsPerGene.out.tab are found by the same prefix)")  # fmt: skip
+    resolved = os.path.normpath(os.path.join(base_dir, junction))
+    if not os.path.isfile(resolved):
+        raise InputError(f"{where}: chimeric_junction file not found: {junction}")
+    for key, path in given_star_files(resolved).items():
+        if not os.path.isfile(path):
+            how = (
+                "with --quantMode GeneCounts"
+                if GIVEN_STAR_FILES.get(key) == "ReadsPerGene.out.tab"
+                else "in every run"
+            )
+            raise InputError(f"{where}: {path} not found beside chimeric_junction (STAR writes it {how}); give it, or "
+                             "leave chimeric_junction empty to align the BAM's reads again")  # fmt: skip
+    row["chimeric_junction"] = resolved
 
 
 def timepoint_order(rows: list[dict]) -> dict:

@@ -1,6 +1,29 @@
 """Readers for STAR's small text outputs, shared by the caller, the QC metrics and the report."""
 
 import math
+import os
+
+# A lab's STAR run given as it is (sample sheet bam + chimeric_junction, align/given_alignment.py): the
+# files STAR writes beside Chimeric.out.junction under the same --outFileNamePrefix, by rule input key.
+# STAR writes Log.final.out and SJ.out.tab in every run, ReadsPerGene.out.tab with --quantMode GeneCounts;
+# Log.out (its version) is taken when it is there.
+JUNCTION_NAME = "Chimeric.out.junction"
+GIVEN_STAR_FILES = {
+    "given_log_final": "Log.final.out",
+    "given_splice_junctions": "SJ.out.tab",
+    "given_gene_counts": "ReadsPerGene.out.tab",
+}
+GIVEN_STAR_LOG = ("given_log_main", "Log.out")
+
+
+def given_star_files(junction: str) -> dict:
+    """{input key: path} of the STAR files beside `junction` (Log.out only when it exists)."""
+    prefix = junction[: -len(JUNCTION_NAME)]
+    files = {key: prefix + name for key, name in GIVEN_STAR_FILES.items()}
+    key, name = GIVEN_STAR_LOG
+    if os.path.isfile(prefix + name):
+        files[key] = prefix + name
+    return files
 
 
 def read_log_final(path: str) -> dict:

@@ -40,6 +40,8 @@ def fastp_metrics(path: str | None) -> dict:
         return {}
     with open(path) as fh:
         report = json.load(fh)
+    if "not_trimmed" in report:  # nothing went through fastp: the input check's counts stand
+        return {}
     summary = report.get("summary", {})
     before = summary.get("before_filtering", {}).get("total_reads", 0)
     after = summary.get("after_filtering", {}).get("total_reads", 0)

@@ -2,6 +2,7 @@ import pytest
 
 from fusion_pipeline.common.errors import InputError
 from fusion_pipeline.common.samplesheet import parse_timepoint, read_sample_sheet, timepoint_order
+from fusion_pipeline.common.star_outputs import given_star_files
 
 
 @pytest.fixture
@@ -131,3 +132,58 @@ def test_a_single_end_sheet_may_leave_the_fq2_column_out(fastqs):
     rows = read_sample_sheet(write_sheet(fastqs, [["a", "P1", "1", "a_1.fq"]], "sample\tpatient\ttimepoint\tfq1"),
                              base_dir=str(fastqs))  # fmt: skip
     assert (rows[0]["fq1"], rows[0]["fq2"]) == (str(fastqs / "a_1.fq"), "")
+
+
+GIVEN_HEADER = "sample\tpatient\ttimepoint\tfq1\tfq2\tbam\tcram_reference\tchimeric_junction"
+
+
+def _star_folder(folder, skip=()):
+    folder.mkdir(exist_ok=True)
+    for name in ("Aligned.sortedByCoord.out.bam", "Chimeric.out.junction", "Log.final.out", "SJ.out.tab",
+                 "ReadsPerGene.out.tab"):  # fmt: skip
+        if name not in skip:
+            (folder / name).write_text("x")
+
+
+def test_a_star_bam_with_its_chimeric_junction_brings_the_files_beside_it(fastqs):
+    _star_folder(fastqs / "star")
+    rows = read_sample_sheet(write_sheet(fastqs, [["g", "P1", "1", "", "", "star/Aligned.sortedByCoord.out.bam", "",
+                                                   "star/Chimeric.out.junction"],
+                                                  ["b", "P2", "1", "a_1.fq", "a_2.fq", "", "", ""]], GIVEN_HEADER),
+                             base_dir=str(fastqs))  # fmt: skip
+    assert rows[0]["chimeric_junction"] == str(fastqs / "star/Chimeric.out.junction")
+    assert rows[1]["chimeric_junction"] == ""
+    assert given_star_files(rows[0]["chimeric_junction"]) == {
+        "given_log_final": str(fastqs / "star/Log.final.out"),
+        "given_splice_junctions": str(fastqs / "star/SJ.out.tab"),
+        "given_gene_counts": str(fastqs / "star/ReadsPerGene.out.tab"),
+    }  # Log.out only when it is there
+    (fastqs / "star/Log.out").write_text("x")
+    assert given_star_files(rows[0]["chimeric_junction"])["given_log_main"] == str(fastqs / "star/Log.out")
+
+
+@pytest.mark.parametrize(
+    "row, skip, message",
+    [
+        (["b", "P2", "1", "a_1.fq", "a_2.fq", "", "", "star/Chimeric.out.junction"], (),
+         "'chimeric_junction' is given without STAR's BAM in 'bam'"),
+        (["b", "P2", "1", "", "", "star/Aligned.sortedByCoord.out.bam", "", "star/Log.final.out"], (),
+         "is not named Chimeric.out.junction"),
+        (["b", "P2", "1", "", "", "c.cram", "", "star/Chimeric.out.junction"], (), "a CRAM cannot be used as STAR's"),
+        (["b", "P2", "1", "", "", "star/Aligned.sortedByCoord.out.bam", "", "star/Chimeric.out.junction"],
+         ("ReadsPerGene.out.tab",), "ReadsPerGene.out.tab not found beside chimeric_junction (STAR writes it with "
+         "--quantMode GeneCounts)"),
+        (["b", "P2", "1", "", "", "star/Aligned.sortedByCoord.out.bam", "", "star/Chimeric.out.junction"],
+         ("Log.final.out",), "Log.final.out not found beside chimeric_junction (STAR writes it in every run)"),
+        (["b", "P2", "1", "", "", "star/Aligned.sortedByCoord.out.bam", "", "star/Chimeric.out.junction"],
+         ("Chimeric.out.junction",), "chimeric_junction file not found: star/Chimeric.out.junction"),
+    ],
+)  # fmt: skip
+def test_a_given_star_alignment_is_refused_in_one_line_when_a_file_is_wrong_or_missing(
+    fastqs, row, skip, message
+):
+    _star_folder(fastqs / "star", skip)
+    (fastqs / "c.cram").write_bytes(b"CRAM")
+    with pytest.raises(InputError, match="line 2 \\(sample 'b'\\)") as err:
+        read_sample_sheet(write_sheet(fastqs, [row], GIVEN_HEADER), base_dir=str(fastqs))
+    assert message in str(err.value)
