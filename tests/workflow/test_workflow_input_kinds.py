@@ -67,8 +67,13 @@ def input_run(tmp_path_factory, demo_run, demo_star_index):
         )
     )
     write_config(work, str(data / "genome.fa"), str(data / "genes.gtf"), star_index=demo_star_index)
+    lab_mtime = (star / "Aligned.sortedByCoord.out.bam").stat().st_mtime_ns
     result = run_workflow(work)
-    return work, result, out
+    again = run_workflow(work, "--dry-run")
+    assert (
+        star / "Aligned.sortedByCoord.out.bam"
+    ).stat().st_mtime_ns == lab_mtime  # Snakemake's touch stays ours
+    return work, result, out, again
 
 
 def _passing(path):
@@ -81,7 +86,7 @@ def _passing(path):
     [("S2bam", "S2"), ("S3cram", "S3"), ("S2single", "S2"), ("S2singlebam", "S2"), ("S3given", "S3")],
 )
 def test_a_bam_cram_or_single_end_sample_gives_the_calls_of_its_paired_fastq(input_run, sample, origin):
-    work, result, demo_out = input_run
+    work, result, demo_out, _ = input_run
     assert result.returncode == 0, result.stderr[-3000:]
     ours, theirs = (
         _passing(work / "out" / sample / "fusions.tsv"),
@@ -120,7 +125,7 @@ def test_a_bam_cram_or_single_end_sample_gives_the_calls_of_its_paired_fastq(inp
 def test_a_cram_against_another_fasta_or_a_bam_without_its_mates_fails_with_no_call(
     input_run, sample, reason
 ):
-    work, result, _ = input_run
+    work, result, _, _ = input_run
     check = read_table(work / "out" / sample / "qc/fastq_check.tsv").iloc[0]
     assert check["status"] == "failed" and reason in check["reason"]
     assert len(read_table(work / "out" / sample / "fusions.tsv")) == 0
@@ -128,8 +133,9 @@ def test_a_cram_against_another_fasta_or_a_bam_without_its_mates_fails_with_no_c
 
 
 def test_a_star_alignment_given_as_it_is_is_not_aligned_again_and_the_labs_files_stay_as_they_were(input_run):
-    work, result, demo_out = input_run
+    work, result, demo_out, again = input_run
     assert result.returncode == 0, result.stderr[-3000:]
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr, again.stdout[-2000:]
     log = (work / "out/logs/star_align/S3given.log").read_text()
     assert "running: STAR" not in log  # nothing aligned
     ours = (work / "out/S3given/star/Chimeric.out.junction").read_bytes()

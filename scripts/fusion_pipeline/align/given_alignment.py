@@ -72,7 +72,11 @@ def check_header(path: str, header: dict, reference: str, arriba: bool) -> str:
     if not segment or not segment[0].isdigit() or int(segment[0]) == 0:
         raise InputError(f"{path}: STAR ran without chimeric detection (--chimSegmentMin "
                          f"{segment[0] if segment else 'not set'}); leave chimeric_junction empty to align again")  # fmt: skip
-    if arriba and "WithinBAM" not in star_option(command, "chimOutType"):
+    output = star_option(command, "chimOutType")
+    if output and "Junctions" not in output:  # STAR's default is Junctions; WithinBAM alone writes none
+        raise InputError(f"{path}: STAR wrote no Chimeric.out.junction in that run (--chimOutType "
+                         f"{' '.join(output)}); leave chimeric_junction empty to align again")  # fmt: skip
+    if arriba and "WithinBAM" not in output:
         raise InputError(f"{path}: Arriba needs the chimeric alignments inside the BAM (STAR --chimOutType "
                          "WithinBAM); leave chimeric_junction empty to align again")  # fmt: skip
     with pysam.FastaFile(reference) as fasta:
@@ -153,20 +157,32 @@ def annotation_gene_ids(gtf: str) -> set:
 def check_given(path: str, header: dict, reference: str, files: dict, gtf: str, arriba: bool) -> int:
     """Every check of the module's docstring on a given STAR alignment (`files`: the rule's inputs,
     common/star_outputs.GIVEN_STAR_FILES); its input read pairs."""
+    from fusion_pipeline.align.bam_input import is_cram
+
+    if is_cram(path):
+        raise InputError(f"{path}: a CRAM cannot be used as STAR's alignment; leave chimeric_junction empty to "
+                         "align its reads again")  # fmt: skip
     check_header(path, header, reference, arriba)
-    check_junctions(files["chimeric_junction"], {sq["SN"] for sq in header.get("SQ", [])})
-    check_gene_counts(files["given_gene_counts"], annotation_gene_ids(gtf))
-    return input_reads(files["given_log_final"])
+    gene_ids = annotation_gene_ids(gtf)  # the run's own annotation: its errors are not the lab's files'
+    checks = (
+        (files["chimeric_junction"], lambda p: check_junctions(p, {sq["SN"] for sq in header.get("SQ", [])})),
+        (files["given_gene_counts"], lambda p: check_gene_counts(p, gene_ids)),
+        (files["given_log_final"], input_reads),
+    )
+    for text_file, check in checks:  # a text file that cannot be read is named, not the BAM
+        try:
+            pairs = check(text_file)
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"{text_file}: cannot be read as text ({err})") from None
+    return pairs
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """A hard link where the file system allows (a BAM is large), else a copy."""
+def link_to(source: str, target: str) -> None:
+    """A symbolic link to the lab's file (a BAM is large). Not a hard link: Snakemake touches every output
+    after its job, which through a hard link would date the lab's BAM anew and rerun the sample each time."""
     if os.path.lexists(target):
         os.remove(target)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    os.symlink(os.path.abspath(source), target)
 
 
 def first_out_of_order(path: str) -> str | None:
@@ -197,7 +213,7 @@ def write_empty_alignment(outputs, reference: str, version_line: str) -> None:
     with pysam.FastaFile(reference) as fasta:
         header = {"HD": {"VN": "1.6", "SO": "coordinate"},
                   "SQ": [{"SN": n, "LN": n_len} for n, n_len in zip(fasta.references, fasta.lengths)]}  # fmt: skip
-    for path in (outputs.bam, outputs.bai):  # may be a hard link to the lab's BAM: never written through
+    for path in (outputs.bam, outputs.bai):  # may be a link to the lab's BAM: never written through
         if os.path.lexists(path):
             os.remove(path)
     with pysam.AlignmentFile(outputs.bam, "wb", header=header):
@@ -216,20 +232,21 @@ def take_given_alignment(inputs, outputs, reference: str, head: dict) -> dict:
 
     from fusion_pipeline.align.check_fastq import failed_verdict
 
+    if head["status"] != "ok":  # the BAM may not even be one: nothing is read from it
+        write_empty_alignment(outputs, reference, "This sample's STAR alignment failed its input check.\n")
+        return head
     with pysam.AlignmentFile(inputs.bam, check_sq=False) as bam:
         program = star_program(bam.header.to_dict()) or {}
     version_line = (f"This sample's STAR alignment was given in the sample sheet (bam, chimeric_junction), not run "
                     f"here; its BAM header says STAR version={program.get('VN', 'unknown')}\n")  # fmt: skip
-    if head["status"] != "ok":
-        write_empty_alignment(outputs, reference, version_line)
-        return head
-    link_or_copy(inputs.bam, outputs.bam)
+    link_to(inputs.bam, outputs.bam)
     try:
         pysam.index(outputs.bam, outputs.bai)
     except pysam.SamtoolsError as err:
         disorder = first_out_of_order(outputs.bam)
         if disorder is None:  # not the reads' order (the disk, say): a tool failure, not the input's
-            raise ToolError(f"samtools index failed on {outputs.bam} ({err}); see the log") from None
+            first = (str(err).strip().splitlines() or ["no message"])[0]
+            raise ToolError(f"samtools index failed on {outputs.bam} ({first}); see the log") from None
         logging.warning("samtools index failed on %s: %s", inputs.bam, disorder)
         verdict = {**head, **failed_verdict(InputError(
             f"{inputs.bam}: not sorted by coordinate although its header says so ({disorder}); sort it "

@@ -1,6 +1,7 @@
 """Issue 28: a lab's STAR alignment used as it is (align/given_alignment.py): what it must be, and what
 is written when it is not."""
 
+import os
 import types
 
 import pysam
@@ -8,6 +9,7 @@ import pytest
 
 from fusion_pipeline.align.given_alignment import (
     check_gene_counts,
+    check_given,
     check_header,
     check_junctions,
     first_out_of_order,
@@ -56,6 +58,11 @@ def test_a_sorted_star_bam_with_chimeric_detection_on_the_runs_contigs_passes(fa
         (header(command="STAR --chimSegmentMin 0"), False, "without chimeric detection (--chimSegmentMin 0)"),
         (header(command="STAR --outSAMtype BAM"), False, "--chimSegmentMin not set"),
         (header(command="STAR --chimSegmentMin 12 --chimOutType Junctions"), True, "--chimOutType WithinBAM"),
+        (
+            header(command="STAR --chimSegmentMin 12 --chimOutType WithinBAM"),
+            False,
+            "wrote no Chimeric.out.junction",
+        ),
         (header(contigs={"c1": 2000, "c2": 1501}), False, "contig c2 is 1501 bp in the BAM but 1500 bp in"),
         (header(contigs={"c1": 2000, "chr2": 1500}), False, "its contig chr2 is not in"),
         (header(contigs={"c1": 2000}), False, "contig c2 is not in the BAM header"),
@@ -159,6 +166,7 @@ def test_a_given_alignment_is_taken_with_its_files_and_indexed(tmp_path, fasta):
         assert bam.count("c1") == 2
     assert open(outputs.gene_counts).read() == "counts\n" and open(outputs.junctions).read() == "junctions\n"
     assert "STAR version=2.7.10b" in open(outputs.log_main).read()
+    assert os.path.islink(outputs.bam) and os.path.realpath(outputs.bam) == os.path.realpath(inputs.bam)
 
 
 def test_a_bam_out_of_order_fails_and_the_labs_file_is_left_as_it_was(tmp_path, fasta):
@@ -167,9 +175,30 @@ def test_a_bam_out_of_order_fails_and_the_labs_file_is_left_as_it_was(tmp_path, 
     outputs = _outputs(tmp_path / "star")
     verdict = take_given_alignment(inputs, outputs, fasta, HEAD)
     assert verdict["status"] == "failed" and "read r2 at c1:51 follows c2:4" in verdict["reason"]
-    assert (
-        open(inputs.bam, "rb").read() == before
-    )  # the output, a hard link at first, was not written through
+    assert open(inputs.bam, "rb").read() == before  # the output, a link at first, was not written through
     with pysam.AlignmentFile(outputs.bam) as bam:
         assert bam.mapped == 0 and list(bam.references) == list(CONTIGS)
     assert open(outputs.gene_counts).read() == "" and open(outputs.junctions).read() == ""
+
+
+def test_a_given_bam_that_failed_its_head_check_is_not_opened(tmp_path, fasta):
+    inputs = _star_run(tmp_path / "lab", [("c1", 5)])
+    open(inputs.bam, "w").write("not a BAM")
+    failed = {**HEAD, "status": "failed", "reason": "x: not a complete BAM"}
+    assert take_given_alignment(inputs, _outputs(tmp_path / "star"), fasta, failed) == failed
+    assert open(inputs.bam).read() == "not a BAM"
+
+
+def test_check_given_refuses_a_cram_under_any_name_and_names_an_unreadable_text_file(tmp_path, fasta):
+    inputs = _star_run(tmp_path / "lab", [("c1", 5)])
+    (tmp_path / "x.bam").write_bytes(b"CRAM\x03\x00")
+    with pytest.raises(InputError, match="x.bam: a CRAM cannot be used as STAR's alignment"):
+        check_given(
+            str(tmp_path / "x.bam"), header(), fasta, inputs, str(tmp_path / "genes.gtf"), arriba=False
+        )
+    (tmp_path / "genes.gtf").write_text('c1\tx\tgene\t1\t9\t.\t+\t.\tgene_id "G1";\n')
+    (tmp_path / "lab/Chimeric.out.junction").write_text("")
+    (tmp_path / "lab/ReadsPerGene.out.tab").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(InputError) as err:
+        check_given(inputs.bam, header(), fasta, inputs, str(tmp_path / "genes.gtf"), arriba=False)
+    assert str(err.value).startswith(inputs.given_gene_counts + ": cannot be read as text")
