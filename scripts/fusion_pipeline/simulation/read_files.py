@@ -36,16 +36,18 @@ def write_unaligned(fq1: Path, fq2: Path, path: Path, reference: Path | None = N
 
 
 def write_other_forms(out: Path, forms: tuple) -> list:
-    """(sample, form) pairs -> the demo sheet's extra rows (sample, origin, reads columns), their files
+    """(sample, form) pairs -> the demo sheet's extra rows (sample, origin, form, reads columns), their files
     written under out/reads. A form is "bam", "cram" (against out/genome.fa) or "single" (read 1 alone)."""
     reads, rows = out / "reads", []
     for sample, form in forms:
         fq1, fq2 = reads / f"{sample}_R1.fastq.gz", reads / f"{sample}_R2.fastq.gz"
         name = f"{sample}{form}"  # S2bam, S3cram, S2single
         if form == "single":
-            rows.append({"sample": name, "origin": sample, "fq1": str(fq1), "fq2": "", "bam": ""})
+            rows.append(
+                {"sample": name, "origin": sample, "form": form, "fq1": str(fq1), "fq2": "", "bam": ""}
+            )
             continue
         path = reads / f"{sample}.unaligned.{form}"
         write_unaligned(fq1, fq2, path, out / "genome.fa" if form == "cram" else None)
-        rows.append({"sample": name, "origin": sample, "fq1": "", "fq2": "", "bam": str(path)})
+        rows.append({"sample": name, "origin": sample, "form": form, "fq1": "", "fq2": "", "bam": str(path)})
     return rows

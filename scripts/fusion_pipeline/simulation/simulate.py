@@ -227,7 +227,7 @@ def write_sheet(out: Path, design: list, other_forms: list = ()) -> None:
             fh.write("\t".join(row + ([""] if other_forms else [])) + "\n")
         for extra in other_forms:
             origin = specs[extra["origin"]]
-            row = [extra["sample"], f"{origin.patient}{extra['sample'][len(origin.sample):]}", "1",
+            row = [extra["sample"], f"{origin.patient}{extra['form']}", "1",
                    origin.tumour_type, extra["fq1"], extra["fq2"], extra["bam"]]  # fmt: skip
             fh.write("\t".join(row) + "\n")
 
