@@ -57,6 +57,7 @@ rule star_align:
     input:
         unpack(raw_fastqs),
         unpack(star_index_input),
+        unpack(given_alignment_check),
         head_check=f"{OUTDIR}/{{sample}}/qc/fastq_head_check.tsv",
     output:
         **FASTP_REPORTS,

@@ -296,9 +296,14 @@ GIVEN_ALIGNMENT_MB = 1000
 
 
 def given_alignment_check(wildcards):
-    """The annotation whose gene IDs a given STAR run's gene counts must carry (rule check_fastq)."""
+    """For a given STAR run: the annotation its gene counts must match, and the FASTA index its contigs
+    are checked against (rule check_fastq) and a failed one's empty BAM is written from (star_align).
+    """
     if given_alignment(wildcards):
-        return {"gtf": f"{OUTDIR}/reference/annotation.gtf"}
+        return {
+            "gtf": f"{OUTDIR}/reference/annotation.gtf",
+            "fai": f"{OUTDIR}/reference/genome.fa.fai",
+        }
     return {}
 
 

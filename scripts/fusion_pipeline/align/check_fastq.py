@@ -257,7 +257,8 @@ def main(snakemake) -> None:
         logging.info("checking %s and its first records", bam)
         given = None
         if snakemake.input.get("chimeric_junction"):  # STAR's alignment used as it is
-            given = {"files": snakemake.input, "gtf": snakemake.input.gtf, "arriba": snakemake.params.arriba}
+            given = {"files": snakemake.input, "gtf": snakemake.input.gtf, "fai": snakemake.input.fai,
+                     "arriba": snakemake.params.arriba}  # fmt: skip
         result = head_verdict(bam, snakemake.input.cram_reference, given)
         announce(snakemake.wildcards.sample, result)
         write_check(snakemake.output[0], snakemake.wildcards.sample, bam, ".", result)

@@ -19,13 +19,12 @@ Any of them failing fails the sample's input check with one line; the sample is 
 failed, and the outputs written in {sample}/star/ are empty ones that say nothing.
 """
 
-import gzip
 import logging
 import os
-import re
 import shutil
 
 from fusion_pipeline.common.errors import InputError, ToolError
+from fusion_pipeline.common.reference_files import contig_differences, gtf_gene_ids
 from fusion_pipeline.common.star_outputs import read_log_final
 
 JUNCTION_RECORDS = 1000  # records of Chimeric.out.junction whose contigs are checked
@@ -53,11 +52,9 @@ def star_option(command_line: str, option: str) -> list:
     return values
 
 
-def check_header(path: str, header: dict, reference: str, arriba: bool) -> str:
+def check_header(path: str, header: dict, reference: str, fai: str, arriba: bool) -> str:
     """InputError unless the BAM is STAR's, sorted, with chimeric detection, on `reference`'s contigs;
     returns STAR's version."""
-    import pysam
-
     program = star_program(header)
     if program is None:
         raise InputError(f"{path}: not written by STAR (no STAR @PG line in its header); leave chimeric_junction "
@@ -79,21 +76,29 @@ def check_header(path: str, header: dict, reference: str, arriba: bool) -> str:
     if arriba and "WithinBAM" not in output:
         raise InputError(f"{path}: Arriba needs the chimeric alignments inside the BAM (STAR --chimOutType "
                          "WithinBAM); leave chimeric_junction empty to align again")  # fmt: skip
-    with pysam.FastaFile(reference) as fasta:
-        lengths = dict(zip(fasta.references, fasta.lengths))
+    lengths = fasta_lengths(reference, fai)
     contigs = {sq["SN"]: sq.get("LN") for sq in header.get("SQ", [])}
-    for name, length in contigs.items():
-        if name not in lengths:
-            raise InputError(f"{path}: its contig {name} is not in {reference}: the BAM was aligned to another "
-                             "reference than the run's")  # fmt: skip
-        if length != lengths[name]:
-            raise InputError(f"{path}: contig {name} is {length} bp in the BAM but {lengths[name]} bp in "
-                             f"{reference}: the BAM was aligned to another reference than the run's")  # fmt: skip
-    missing = [name for name in lengths if name not in contigs]
+    resized, only_bam, missing = contig_differences(contigs, lengths)
+    other = "the BAM was aligned to another reference than the run's"
+    if resized:
+        name = resized[0]
+        raise InputError(f"{path}: contig {name} is {contigs[name]} bp in the BAM but {lengths[name]} bp in "
+                         f"{reference}: {other}")  # fmt: skip
+    if only_bam:
+        raise InputError(f"{path}: its contig {only_bam[0]} is not in {reference}: {other}")
     if missing:
         raise InputError(f"{path}: {reference}'s contig {missing[0]} is not in the BAM header "
-                         f"({len(missing)} missing): the BAM was aligned to another reference than the run's")  # fmt: skip
+                         f"({len(missing)} missing): {other}")  # fmt: skip
     return program.get("VN", "unknown")
+
+
+def fasta_lengths(reference: str, fai: str) -> dict:
+    """{contig: length} of the run's FASTA, from the workflow's own .fai (rule faidx): nothing is written
+    beside the lab's FASTA."""
+    import pysam
+
+    with pysam.FastaFile(reference, filepath_index=fai) as fasta:
+        return dict(zip(fasta.references, fasta.lengths))
 
 
 def check_junctions(path: str, contigs: set) -> None:
@@ -142,19 +147,9 @@ def check_gene_counts(path: str, gene_ids: set) -> None:
                          "built with another GTF")  # fmt: skip
 
 
-def annotation_gene_ids(gtf: str) -> set:
-    """gene_id values of a GTF (versions dropped), read without building the annotation."""
-    pattern, ids = re.compile(r'gene_id "([^"]+)"'), set()
-    opener = gzip.open if gtf.endswith(".gz") else open
-    with opener(gtf, "rt") as fh:
-        for line in fh:
-            match = pattern.search(line)
-            if match:
-                ids.add(match.group(1).split(".")[0])
-    return ids
-
-
-def check_given(path: str, header: dict, reference: str, files: dict, gtf: str, arriba: bool) -> int:
+def check_given(
+    path: str, header: dict, reference: str, files: dict, gtf: str, fai: str, arriba: bool
+) -> int:
     """Every check of the module's docstring on a given STAR alignment (`files`: the rule's inputs,
     common/star_outputs.GIVEN_STAR_FILES); its input read pairs."""
     from fusion_pipeline.align.bam_input import is_cram
@@ -162,8 +157,9 @@ def check_given(path: str, header: dict, reference: str, files: dict, gtf: str, 
     if is_cram(path):
         raise InputError(f"{path}: a CRAM cannot be used as STAR's alignment; leave chimeric_junction empty to "
                          "align its reads again")  # fmt: skip
-    check_header(path, header, reference, arriba)
-    gene_ids = annotation_gene_ids(gtf)  # the run's own annotation: its errors are not the lab's files'
+    check_header(path, header, reference, fai, arriba)
+    with open(gtf) as fh:  # the run's own annotation: its errors are not the lab's files'
+        gene_ids = gtf_gene_ids(fh)
     checks = (
         (files["chimeric_junction"], lambda p: check_junctions(p, {sq["SN"] for sq in header.get("SQ", [])})),
         (files["given_gene_counts"], lambda p: check_gene_counts(p, gene_ids)),
@@ -205,14 +201,13 @@ def first_out_of_order(path: str) -> str | None:
     return None
 
 
-def write_empty_alignment(outputs, reference: str, version_line: str) -> None:
+def write_empty_alignment(outputs, reference: str, fai: str, version_line: str) -> None:
     """{sample}/star/ for a given alignment that failed its check: a BAM of the reference's contigs and no
     reads, and STAR's other files empty, so no step can read anything from the input."""
     import pysam
 
-    with pysam.FastaFile(reference) as fasta:
-        header = {"HD": {"VN": "1.6", "SO": "coordinate"},
-                  "SQ": [{"SN": n, "LN": n_len} for n, n_len in zip(fasta.references, fasta.lengths)]}  # fmt: skip
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
+              "SQ": [{"SN": n, "LN": n_len} for n, n_len in fasta_lengths(reference, fai).items()]}  # fmt: skip
     for path in (outputs.bam, outputs.bai):  # may be a link to the lab's BAM: never written through
         if os.path.lexists(path):
             os.remove(path)
@@ -225,7 +220,7 @@ def write_empty_alignment(outputs, reference: str, version_line: str) -> None:
         fh.write(version_line)
 
 
-def take_given_alignment(inputs, outputs, reference: str, head: dict) -> dict:
+def take_given_alignment(inputs, outputs, reference: str, fai: str, head: dict) -> dict:
     """The given STAR files into {sample}/star/ (the BAM indexed here); the whole verdict: `head`, or failed
     when samtools cannot index the BAM (reads out of order despite its header)."""
     import pysam
@@ -233,7 +228,9 @@ def take_given_alignment(inputs, outputs, reference: str, head: dict) -> dict:
     from fusion_pipeline.align.check_fastq import failed_verdict
 
     if head["status"] != "ok":  # the BAM may not even be one: nothing is read from it
-        write_empty_alignment(outputs, reference, "This sample's STAR alignment failed its input check.\n")
+        write_empty_alignment(
+            outputs, reference, fai, "This sample's STAR alignment failed its input check.\n"
+        )
         return head
     with pysam.AlignmentFile(inputs.bam, check_sq=False) as bam:
         program = star_program(bam.header.to_dict()) or {}
@@ -251,7 +248,7 @@ def take_given_alignment(inputs, outputs, reference: str, head: dict) -> dict:
         verdict = {**head, **failed_verdict(InputError(
             f"{inputs.bam}: not sorted by coordinate although its header says so ({disorder}); sort it "
             "(samtools sort) or leave chimeric_junction empty to align its reads again"))}  # fmt: skip
-        write_empty_alignment(outputs, reference, version_line)
+        write_empty_alignment(outputs, reference, fai, version_line)
         return verdict
     targets = {"chimeric_junction": outputs.junctions, "given_log_final": outputs.log_final,
                "given_splice_junctions": outputs.splice_junctions, "given_gene_counts": outputs.gene_counts}  # fmt: skip

@@ -265,7 +265,8 @@ def take_given(snakemake) -> None:
     head = {
         k: v for k, v in read_verdict(snakemake.input.head_check).items() if k not in ("sample", "fq1", "fq2")
     }
-    checked = take_given_alignment(snakemake.input, snakemake.output, snakemake.input.cram_reference, head)
+    checked = take_given_alignment(snakemake.input, snakemake.output, snakemake.input.cram_reference,
+                                   snakemake.input.fai, head)  # fmt: skip
     if snakemake.params.trim:
         write_empty_report(snakemake.output.fastp_json, snakemake.output.fastp_html,
                            "the sample's STAR alignment was given as it is (bam, chimeric_junction)")  # fmt: skip

@@ -42,6 +42,13 @@ def gtf_attribute(attributes: str, key: str) -> str | None:
     return attributes[at : attributes.find('"', at)]
 
 
+def contig_differences(found: dict, fasta: dict) -> tuple[list, list, list]:
+    """How `found` ({contig: length} of an index or a BAM header) differs from a FASTA's: (contigs of
+    another length, contigs only in `found`, contigs only in the FASTA), each sorted."""
+    resized = sorted(c for c in set(found) & set(fasta) if found[c] != fasta[c])
+    return resized, sorted(set(found) - set(fasta)), sorted(set(fasta) - set(found))
+
+
 def sample_names(names, limit: int = 5) -> str:
     ordered = sorted(names)
     more = f", ... ({len(ordered)} in all)" if len(ordered) > limit else ""

@@ -4,6 +4,7 @@ import logging
 
 from fusion_pipeline.common.errors import InputError
 from fusion_pipeline.common.reference_files import (
+    contig_differences,
     fasta_lengths,
     genome_parameters,
     gtf_gene_ids,
@@ -18,8 +19,7 @@ def compare_contigs(index: dict, fasta: dict, index_dir: str, fasta_path: str) -
     """The index must have been built from this FASTA: the same contigs at the same lengths."""
     if index == fasta:
         return
-    only_index, only_fasta = sorted(set(index) - set(fasta)), sorted(set(fasta) - set(index))
-    resized = sorted(c for c in set(index) & set(fasta) if index[c] != fasta[c])
+    resized, only_index, only_fasta = contig_differences(index, fasta)
     if resized:
         detail = f"{resized[0]} is {index[resized[0]]} bp in the index, {fasta[resized[0]]} bp in the FASTA"
     elif only_index:

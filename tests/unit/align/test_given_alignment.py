@@ -46,7 +46,7 @@ def test_star_option_reads_the_values_up_to_the_next_option():
 
 
 def test_a_sorted_star_bam_with_chimeric_detection_on_the_runs_contigs_passes(fasta):
-    assert check_header("x.bam", header(), fasta, arriba=True) == "2.7.10b"
+    assert check_header("x.bam", header(), fasta, fasta + ".fai", arriba=True) == "2.7.10b"
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_a_bam_that_is_not_such_an_alignment_is_refused_in_one_line_naming_both_
     fasta, given, arriba, message
 ):
     with pytest.raises(InputError) as err:
-        check_header("lab.bam", given, fasta, arriba=arriba)
+        check_header("lab.bam", given, fasta, fasta + ".fai", arriba=arriba)
     assert message in str(err.value) and str(err.value).startswith("lab.bam: ") and "\n" not in str(err.value)
     if "bp in" in message or "not in" in message:
         assert fasta in str(err.value)
@@ -161,7 +161,7 @@ HEAD = {"read_pairs": 3, "mean_length1": 10.0, "mean_length2": 0.0, "status": "o
 def test_a_given_alignment_is_taken_with_its_files_and_indexed(tmp_path, fasta):
     inputs = _star_run(tmp_path / "lab", [("c1", 5), ("c1", 50), ("c2", 3)])
     outputs = _outputs(tmp_path / "star")
-    assert take_given_alignment(inputs, outputs, fasta, HEAD) == HEAD
+    assert take_given_alignment(inputs, outputs, fasta, fasta + ".fai", HEAD) == HEAD
     with pysam.AlignmentFile(outputs.bam) as bam:
         assert bam.count("c1") == 2
     assert open(outputs.gene_counts).read() == "counts\n" and open(outputs.junctions).read() == "junctions\n"
@@ -173,7 +173,7 @@ def test_a_bam_out_of_order_fails_and_the_labs_file_is_left_as_it_was(tmp_path, 
     inputs = _star_run(tmp_path / "lab", [("c1", 5), ("c2", 3), ("c1", 50)])
     before = open(inputs.bam, "rb").read()
     outputs = _outputs(tmp_path / "star")
-    verdict = take_given_alignment(inputs, outputs, fasta, HEAD)
+    verdict = take_given_alignment(inputs, outputs, fasta, fasta + ".fai", HEAD)
     assert verdict["status"] == "failed" and "read r2 at c1:51 follows c2:4" in verdict["reason"]
     assert open(inputs.bam, "rb").read() == before  # the output, a link at first, was not written through
     with pysam.AlignmentFile(outputs.bam) as bam:
@@ -185,7 +185,7 @@ def test_a_given_bam_that_failed_its_head_check_is_not_opened(tmp_path, fasta):
     inputs = _star_run(tmp_path / "lab", [("c1", 5)])
     open(inputs.bam, "w").write("not a BAM")
     failed = {**HEAD, "status": "failed", "reason": "x: not a complete BAM"}
-    assert take_given_alignment(inputs, _outputs(tmp_path / "star"), fasta, failed) == failed
+    assert take_given_alignment(inputs, _outputs(tmp_path / "star"), fasta, fasta + ".fai", failed) == failed
     assert open(inputs.bam).read() == "not a BAM"
 
 
@@ -194,11 +194,31 @@ def test_check_given_refuses_a_cram_under_any_name_and_names_an_unreadable_text_
     (tmp_path / "x.bam").write_bytes(b"CRAM\x03\x00")
     with pytest.raises(InputError, match="x.bam: a CRAM cannot be used as STAR's alignment"):
         check_given(
-            str(tmp_path / "x.bam"), header(), fasta, inputs, str(tmp_path / "genes.gtf"), arriba=False
+            str(tmp_path / "x.bam"),
+            header(),
+            fasta,
+            inputs,
+            str(tmp_path / "genes.gtf"),
+            fasta + ".fai",
+            arriba=False,
         )
     (tmp_path / "genes.gtf").write_text('c1\tx\tgene\t1\t9\t.\t+\t.\tgene_id "G1";\n')
     (tmp_path / "lab/Chimeric.out.junction").write_text("")
     (tmp_path / "lab/ReadsPerGene.out.tab").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(InputError) as err:
-        check_given(inputs.bam, header(), fasta, inputs, str(tmp_path / "genes.gtf"), arriba=False)
+        check_given(
+            inputs.bam, header(), fasta, inputs, str(tmp_path / "genes.gtf"), fasta + ".fai", arriba=False
+        )
     assert str(err.value).startswith(inputs.given_gene_counts + ": cannot be read as text")
+
+
+def test_contigs_are_read_from_the_workflows_fasta_index_and_nothing_is_written_beside_the_labs_fasta(
+    tmp_path, fasta
+):
+    lab = tmp_path / "lab_reference"
+    lab.mkdir()
+    (lab / "genome.fa").write_text(open(fasta).read())
+    ours = tmp_path / "genome.fa.fai"
+    ours.write_text(open(fasta + ".fai").read())
+    assert check_header("x.bam", header(), str(lab / "genome.fa"), str(ours), arriba=False) == "2.7.10b"
+    assert sorted(p.name for p in lab.iterdir()) == ["genome.fa"]
